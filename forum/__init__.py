@@ -1,0 +1,44 @@
+"""The IVIG patient forum: an article with a moderated, threaded discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the forum: configuration, extensions, blueprints, error pages and commands."""
+    from forum import api, articles, auth, cli, errors, feeds, queue, security, templating
+    from forum.config import from_environment
+    from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    # Batch mode lets SQLite, which cannot ALTER most things, run the same migrations.
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    for blueprint in (articles.bp, auth.bp, queue.bp, feeds.bp, api.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,73 @@
+"""The read-only JSON API: an article's published comments, page by page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from sqlalchemy import func, select
+
+from forum.conditional import conditional_response
+from forum.discussion import published_comments
+from forum.extensions import db
+from forum.links import absolute_url
+from forum.models import Article, Comment
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def comment_json(comment: Comment) -> dict:
+    """The public fields of a comment: never its e-mail, IP or user agent."""
+    return {
+        "id": comment.id,
+        "parent_id": comment.parent_id,
+        "depth": comment.depth,
+        "author_name": comment.author_name,
+        "website": comment.website,
+        "created_at": comment.created_at.isoformat(),
+        "body_html": comment.body_html,
+    }
+
+
+@bp.get("/articles/<slug>/comments")
+def article_comments(slug: str) -> Response:
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        abort(404)
+    raw_page = request.args.get("page", "1")
+    if not raw_page.isdigit() or len(raw_page) > 9 or int(raw_page) < 1:
+        abort(400, "page must be a whole number from 1 up.")
+    page = int(raw_page)
+    per_page = current_app.config["FORUM_API_PER_PAGE"]
+
+    def build() -> Response:
+        query = published_comments().where(Comment.article_id == article.id)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        pages = max(1, -(-total // per_page))
+        if page > pages:
+            abort(404, f"There are {pages} page(s).")
+        comments = db.session.scalars(
+            query.order_by(Comment.created_at, Comment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).all()
+
+        def page_url(number: int) -> str | None:
+            if 1 <= number <= pages:
+                return absolute_url("api.article_comments", slug=slug, page=number)
+            return None
+
+        return jsonify(
+            article={
+                "slug": article.slug,
+                "title": article.title,
+                "url": absolute_url("articles.show", slug=article.slug),
+            },
+            page=page,
+            per_page=per_page,
+            pages=pages,
+            total=total,
+            next=page_url(page + 1),
+            prev=page_url(page - 1),
+            comments=[comment_json(c) for c in comments],
+        )
+
+    return conditional_response(f"api-{article.id}-{page}", article.comments_changed_at, build)

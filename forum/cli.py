@@ -1,0 +1,83 @@
+"""`flask forum …` commands: content import and moderator accounts."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from forum.content import ContentError, bundled_article_files, import_article
+from forum.extensions import db
+from forum.models import Moderator
+
+forum_cli = AppGroup("forum", help="Manage the forum's content and moderators.")
+
+DEFAULT_MODERATOR_EMAIL = "moderator@example.com"
+
+
+@forum_cli.command("import-article")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_article_command(paths: tuple[Path, ...]) -> None:
+    """Create or update articles from Markdown files (the bundled ones if none are named)."""
+    for path in paths or bundled_article_files():
+        try:
+            result = import_article(path)
+        except ContentError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        state = "created" if result.created else "updated" if result.changed else "unchanged"
+        added = result.comments_added
+        click.echo(f"{result.article.slug}: {state}, {added} bundled comment(s) added")
+
+
+def _create_moderator(email: str, password: str, name: str = "") -> Moderator:
+    moderator = Moderator(email=email.strip().lower(), name=name)
+    moderator.set_password(password)
+    db.session.add(moderator)
+    db.session.commit()
+    return moderator
+
+
+@forum_cli.command("create-moderator")
+@click.argument("email")
+@click.option("--name", default="", help="The name shown to other moderators.")
+def create_moderator_command(email: str, name: str) -> None:
+    """Add a moderator; the password is asked for (or read from standard input)."""
+    if "@" not in email:
+        raise click.BadParameter("expected an e-mail address", param_hint="EMAIL")
+    exists = db.session.scalar(select(Moderator.id).where(Moderator.email == email.lower()))
+    if exists:
+        raise click.ClickException(f"A moderator with the e-mail {email} already exists.")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    _create_moderator(email, password, name)
+    click.echo(f"Moderator {email.lower()} created.")
+
+
+@forum_cli.command("ensure-moderator")
+def ensure_moderator_command() -> None:
+    """On a forum with no moderator, create one and print its e-mail and password once."""
+    if db.session.scalar(select(func.count(Moderator.id))):
+        return
+    password = secrets.token_urlsafe(12)
+    _create_moderator(DEFAULT_MODERATOR_EMAIL, password, "Moderator")
+    click.echo(
+        "\nA moderator account was created. Sign in at /login with:\n"
+        f"  e-mail:   {DEFAULT_MODERATOR_EMAIL}\n"
+        f"  password: {password}\n"
+        "This password is shown only once.\n"
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(forum_cli)

@@ -1,0 +1,77 @@
+"""Configuration: safe defaults, overridden by the environment (see README)."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in _TRUE
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The signing key: from the environment, or generated once into the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Created with 0600 so that only the app's user can read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "sqlite:///instance/forum.db")
+    # A relative SQLite path means "inside the instance folder", wherever the app is started.
+    if url.startswith("sqlite:///instance/"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{instance_path / url.removeprefix('sqlite:///instance/')}"
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Every setting the forum reads, with the environment applied."""
+    env = os.environ.get
+    base_url = env("FORUM_BASE_URL", "").rstrip("/") or None
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": 128 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 128 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": bool(base_url and base_url.startswith("https://")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # The token lives as long as the session; the comment form's own signed start
+        # time expires it after FORUM_FORM_MAX_AGE with a friendly message instead.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": env("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env("MAIL_USE_TLS", "false")),
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "forum@localhost"),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag(env("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "FORUM_FLOOD_SECONDS": int(env("FORUM_FLOOD_SECONDS", "15")),
+        "FORUM_MIN_FORM_SECONDS": int(env("FORUM_MIN_FORM_SECONDS", "3")),
+        "FORUM_BASE_URL": base_url,
+        "FORUM_FORM_MAX_AGE": 24 * 3600,
+        "FORUM_POST_LIMIT": "5 per minute;50 per day",
+        "FORUM_LOGIN_LIMIT": "5 per minute",
+        "FORUM_THREADS_PER_PAGE": 50,
+        "FORUM_API_PER_PAGE": 50,
+        "FORUM_FEED_ITEMS": 20,
+        "FORUM_QUEUE_PER_PAGE": 50,
+    }

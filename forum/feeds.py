@@ -1,0 +1,112 @@
+"""RSS 2.0 feeds of published comments, built with feedgen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from forum.conditional import conditional_response
+from forum.discussion import published_comments
+from forum.extensions import db
+from forum.links import absolute_url, comment_url
+from forum.models import Article, Comment, utcnow
+from forum.sanitize import plain_excerpt
+
+bp = Blueprint("feeds", __name__)
+
+SITE_TITLE = "IVIG patient forum"
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+
+
+def _build_feed(
+    title: str, description: str, site_link: str, comments: Sequence[Comment], updated: datetime
+) -> Response:
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.title(title)
+    fg.description(description)
+    # feedgen takes the channel's <link> from the last link set: self first, then the site.
+    fg.link(href=absolute_url(request.endpoint, **(request.view_args or {})), rel="self")
+    fg.link(href=site_link, rel="alternate")
+    fg.language("en")
+    fg.lastBuildDate(updated)
+    fg.generator("IVIG patient forum")
+    for comment in comments:
+        entry = fg.add_entry(order="append")
+        link = comment_url(comment)
+        entry.guid(link, permalink=True)
+        entry.link(href=link)
+        entry.title(f"Comment on {comment.article.short_title} by {comment.author_name}")
+        entry.description(comment.body_html)
+        entry.pubDate(comment.created_at)
+        entry.dc.dc_creator(comment.author_name)
+    return Response(fg.rss_str(pretty=False), mimetype=RSS_TYPE)
+
+
+def _newest(query: Select[tuple[Comment]], limit: int) -> Sequence[Comment]:
+    return db.session.scalars(
+        query.options(selectinload(Comment.article))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def _site_changed_at() -> datetime:
+    return db.session.scalar(select(func.max(Article.comments_changed_at))) or utcnow()
+
+
+@bp.get("/feed.rss")
+def discussions() -> Response:
+    """New discussions: published top-level comments."""
+    limit = current_app.config["FORUM_FEED_ITEMS"]
+    return conditional_response(
+        "feed.rss",
+        _site_changed_at(),
+        lambda: _build_feed(
+            f"{SITE_TITLE}: new discussions",
+            "New discussions started under the forum's articles.",
+            absolute_url("articles.index"),
+            _newest(published_comments().where(Comment.depth == 1), limit),
+            _site_changed_at(),
+        ),
+    )
+
+
+@bp.get("/comments.rss")
+def all_comments() -> Response:
+    limit = current_app.config["FORUM_FEED_ITEMS"]
+    return conditional_response(
+        "comments.rss",
+        _site_changed_at(),
+        lambda: _build_feed(
+            f"{SITE_TITLE}: all comments",
+            "Every published comment and reply.",
+            absolute_url("articles.index"),
+            _newest(published_comments(), limit),
+            _site_changed_at(),
+        ),
+    )
+
+
+@bp.get("/articles/<slug>/comments.rss")
+def article_comments(slug: str) -> Response:
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        abort(404)
+    limit = current_app.config["FORUM_FEED_ITEMS"]
+    return conditional_response(
+        f"article-{article.id}.rss",
+        article.comments_changed_at,
+        lambda: _build_feed(
+            f"Comments on {article.short_title}",
+            plain_excerpt(article.summary or article.title, 300),
+            absolute_url("articles.show", slug=article.slug),
+            _newest(published_comments().where(Comment.article_id == article.id), limit),
+            article.comments_changed_at,
+        ),
+    )

@@ -1,0 +1,192 @@
+"""The forum's data: articles, comments, moderators and the moderation log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
+from sqlalchemy.types import TypeDecorator
+from werkzeug.security import check_password_hash, generate_password_hash
+
+MAX_DEPTH = 5  # replies nest at most this many levels; deeper replies attach at this level
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (SQLite keeps no zone), always read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        type_annotation_map={datetime: UTCDateTime},
+        metadata=MetaData(
+            naming_convention={
+                "ix": "ix_%(column_0_label)s",
+                "uq": "uq_%(table_name)s_%(column_0_name)s",
+                "ck": "ck_%(table_name)s_%(constraint_name)s",
+                "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+                "pk": "pk_%(table_name)s",
+            }
+        ),
+    )
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+def _enum(enum_class: type[StrEnum]) -> Enum:
+    # Stored as plain strings so that adding a value never needs an ALTER TYPE.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    short_title: Mapped[str] = mapped_column(String(200))
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Kept up to date by forum.moderation, so listing pages never count rows.
+    approved_comment_count: Mapped[int] = mapped_column(default=0)
+    # Bumped whenever a comment of this article changes; feeds and pages derive ETags from it.
+    comments_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    comments: Mapped[list[Comment]] = relationship(back_populates="article", lazy="write_only")
+
+
+class Comment(Base):
+    __tablename__ = "comment"
+    __table_args__ = (
+        # The public thread: an article's approved top-level comments, oldest first.
+        Index("ix_comment_thread", "article_id", "status", "depth", "created_at"),
+        # All replies of a page of threads in one query.
+        Index("ix_comment_root", "root_id", "created_at"),
+        # The queue, each tab newest first.
+        Index("ix_comment_queue", "status", "created_at"),
+        Index("ix_comment_author_email", "author_email", "created_at"),
+        Index("ix_comment_ip", "ip", "created_at"),
+        Index("uq_comment_external", "article_id", "external_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    # The top-level comment of the thread (itself for a top-level comment).
+    root_id: Mapped[int | None] = mapped_column()
+    depth: Mapped[int] = mapped_column(default=1)  # 1 for a top-level comment, at most MAX_DEPTH
+
+    author_name: Mapped[str] = mapped_column(String(80))
+    author_email: Mapped[str | None] = mapped_column(String(254))  # never published
+    website: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)  # as typed
+    body_html: Mapped[str] = mapped_column(Text)  # rendered by forum.sanitize when saved
+
+    status: Mapped[CommentStatus] = mapped_column(
+        _enum(CommentStatus), default=CommentStatus.PENDING
+    )
+    # Why the screening rules held or refused it, for moderators only; one reason per line.
+    screening_reasons: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column()
+
+    # For moderators only: never in a public response.
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+
+    # The id a comment had in the system it was imported from (WordPress, Isso, the seed file).
+    external_id: Mapped[str | None] = mapped_column(String(100))
+
+    article: Mapped[Article] = relationship(back_populates="comments")
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CommentStatus.APPROVED
+
+
+class Moderator(UserMixin, Base):
+    __tablename__ = "moderator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]
+
+
+class ModerationEvent(Base):
+    """Who did what to which comment, and when: the moderators' record."""
+
+    __tablename__ = "moderation_event"
+    __table_args__ = (Index("ix_moderation_event_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL"), index=True
+    )
+    # None when the forum itself acted (screening rules, imports).
+    moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
+    to_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    comment: Mapped[Comment | None] = relationship()
+    moderator: Mapped[Moderator | None] = relationship()

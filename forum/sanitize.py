@@ -1,0 +1,87 @@
+"""User text made safe: the only module that imports bleach.
+
+Comments are rendered from a small Markdown subset by markdown-it-py with raw HTML
+off, then cleaned by bleach against an allowlist, so that even a slip in the
+Markdown layer cannot let markup through. The page, the feeds and the API all
+publish the HTML made here. Articles (the client's own content) use CommonMark,
+also with raw HTML off.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+import unicodedata
+from functools import partial
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+COMMENT_TAGS = frozenset({"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"})
+COMMENT_ATTRIBUTES = {"a": ["href", "rel"]}
+COMMENT_PROTOCOLS = frozenset({"http", "https"})
+LINK_REL = "nofollow ugc noopener"
+
+_comment_markdown = MarkdownIt("zero", {"breaks": True, "html": False}).enable(
+    ["emphasis", "link", "list", "blockquote", "newline", "escape", "backticks"]
+)
+_article_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def _only_web_links(attrs: dict, new: bool = False) -> dict | None:
+    """Every link gets rel=nofollow ugc noopener; anything but http(s) loses its link."""
+    href = attrs.get((None, "href"), "")
+    if not href.lower().startswith(("http://", "https://")):
+        return None
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_comment_cleaner = bleach.Cleaner(
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    protocols=COMMENT_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[
+        partial(LinkifyFilter, callbacks=[_only_web_links], skip_tags=["code"], parse_email=False)
+    ],
+)
+
+# Characters that have no business in a comment: C0/C1 controls (but tab and
+# newline), and the bidirectional overrides used to make text read differently
+# from how it is stored.
+_UNWANTED_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+
+def normalize_text(value: str | None) -> str:
+    """Typed text as it is stored: NFC, Unix newlines, no control or bidi-override characters."""
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = unicodedata.normalize("NFC", value)
+    # Lone surrogates cannot be stored or encoded: replace them visibly.
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return _UNWANTED_CHARS.sub("", value)
+
+
+def render_comment(text: str) -> Markup:
+    """A comment's text as the HTML that every public page, feed and API response shows."""
+    html = _comment_markdown.render(text)
+    return Markup(_comment_cleaner.clean(html).strip())  # noqa: S704 - bleach output
+
+
+def render_article(text: str) -> Markup:
+    """An article's Markdown (trusted content, raw HTML still off) as HTML."""
+    return Markup(_article_markdown.render(text))  # noqa: S704 - raw HTML is off
+
+
+def plain_excerpt(html: str, length: int = 200) -> str:
+    """The visible text of some rendered HTML, shortened, for titles and queue previews."""
+    text = bleach.clean(html, tags=set(), strip=True)
+    text = " ".join(html_module.unescape(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
