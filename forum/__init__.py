@@ -13,7 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the forum: configuration, extensions, blueprints, error pages and commands."""
-    from forum import api, articles, auth, cli, errors, feeds, queue, security, templating
+    from forum import (
+        api,
+        articles,
+        auth,
+        cli,
+        database,
+        errors,
+        feeds,
+        queue,
+        security,
+        templating,
+    )
     from forum.config import from_environment
     from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -23,11 +34,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(from_environment(Path(app.instance_path)))
+    app.config.from_mapping(from_environment(Path(app.instance_path), test_config or {}))
     if test_config:
         app.config.from_mapping(test_config)
 
     db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
     # Batch mode lets SQLite, which cannot ALTER most things, run the same migrations.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

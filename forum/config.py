@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +38,19 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
-def from_environment(instance_path: Path) -> dict[str, Any]:
-    """Every setting the forum reads, with the environment applied."""
+def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every setting the forum reads, with the environment applied.
+
+    The key and the database are only looked for (and the key file only written)
+    when `given` (a test's configuration) does not supply them.
+    """
     env = os.environ.get
     base_url = env("FORUM_BASE_URL", "").rstrip("/") or None
     return {
-        "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SECRET_KEY": given.get("SECRET_KEY") or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": (
+            given.get("SQLALCHEMY_DATABASE_URI") or _database_url(instance_path)
+        ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 128 * 1024,
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,

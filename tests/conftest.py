@@ -1,0 +1,134 @@
+"""Fixtures: each test gets its own migrated database, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forum import create_app
+from forum.content import bundled_article_files, import_article
+from forum.extensions import db
+from forum.models import Moderator
+from tests.helpers import MODERATOR_EMAIL, MODERATOR_PASSWORD, sign_in
+from tests.services import postgres_server
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "tests-only-secret-key",
+    "FORUM_MIN_FORM_SECONDS": 0,
+    "FORUM_FLOOD_SECONDS": 0,
+    "RATELIMIT_ENABLED": False,
+}
+BACKENDS = os.environ.get("FORUM_TEST_BACKENDS", "sqlite,postgresql").split(",")
+_database_numbers = itertools.count()
+
+
+def make_app(url: str, **config: object) -> Flask:
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+
+
+def _migrate_and_seed(url: str) -> None:
+    """Build a database the way `make run` does: migrations, then the bundled content."""
+    app = make_app(url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        for path in bundled_article_files():
+            import_article(path)
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+def _admin_engine(base_url: str) -> sa.Engine:
+    return sa.create_engine(f"{base_url}/postgres", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "forum.db"
+    _migrate_and_seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> str:
+    engine = _admin_engine(postgres_admin_url)
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP DATABASE IF EXISTS forum_template"))
+        conn.execute(sa.text("CREATE DATABASE forum_template"))
+    engine.dispose()
+    _migrate_and_seed(f"{postgres_admin_url}/forum_template")
+    return "forum_template"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database, migrated and holding the bundled article, for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "forum.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    name = f"forum_test_{os.getpid()}_{next(_database_numbers)}"
+    engine = _admin_engine(admin_url)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE {template}'))
+    yield f"{admin_url}/{name}"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change the configuration of `app`."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict) -> Iterator[Flask]:
+    app = make_app(database_url, **app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def moderator(app: Flask) -> int:
+    with app.app_context():
+        account = Moderator(email=MODERATOR_EMAIL, name="Maria")
+        account.set_password(MODERATOR_PASSWORD)
+        db.session.add(account)
+        db.session.commit()
+        return account.id
+
+
+@pytest.fixture
+def mod_client(app: Flask, moderator: int) -> FlaskClient:
+    """A second browser, signed in as a moderator."""
+    client = app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302
+    return client

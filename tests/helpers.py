@@ -1,0 +1,92 @@
+"""What the tests do over HTTP as a reader or a moderator would."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+ARTICLE = "ivig-for-lupus"
+MODERATOR_EMAIL = "mod@forum.test"
+MODERATOR_PASSWORD = "correct horse battery staple"
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: action -> {input name: value} for its inputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self.by_id: dict[str, dict[str, str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            fields: dict[str, str] = {}
+            self.forms.append((a.get("action", ""), fields))
+            if "id" in a:
+                self.by_id[a["id"]] = fields
+        elif tag in ("input", "textarea", "select") and self.forms and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.forms[-1][1].setdefault(a["name"], a.get("value", ""))
+
+
+def form_fields(html: str, action_contains: str) -> dict[str, str]:
+    """The inputs of the first form whose action contains `action_contains`."""
+    parser = _Forms()
+    parser.feed(html)
+    for action, fields in parser.forms:
+        if action_contains in action:
+            return dict(fields)
+    raise AssertionError(f"no form with an action containing {action_contains!r}")
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def comment_form(client: FlaskClient, slug: str = ARTICLE, reply_to: int | None = None) -> dict:
+    path = f"/articles/{slug}" + (f"?replytocom={reply_to}" if reply_to else "")
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return form_fields(response.get_data(as_text=True), f"/articles/{slug}/comments")
+
+
+def post_comment(
+    client: FlaskClient, slug: str = ARTICLE, reply_to: int | None = None, **fields: Any
+) -> TestResponse:
+    """Fill in and send the comment form as a reader would."""
+    data = comment_form(client, slug, reply_to)
+    data.update(
+        author_name="Ann Example",
+        author_email="ann@patients.test",
+        body="IVIG helped my skin rash within two weeks.",
+    )
+    data.update({k: v for k, v in fields.items() if v is not None})
+    for key in [k for k, v in fields.items() if v is None]:
+        data.pop(key, None)
+    return client.post(f"/articles/{slug}/comments", data=data)
+
+
+def comment_id(response: TestResponse) -> int:
+    assert response.status_code == 302, (response.status_code, response.get_data(as_text=True))
+    match = re.search(r"#comment-(\d+)$", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def sign_in(client: FlaskClient, email: str = MODERATOR_EMAIL, password: str = MODERATOR_PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"csrf_token": token, "email": email, "password": password})
+
+
+def moderate(client: FlaskClient, cid: int, action: str) -> TestResponse:
+    token = csrf_token(client, "/moderation/")
+    return client.post(f"/moderation/comments/{cid}/{action}", data={"csrf_token": token})
