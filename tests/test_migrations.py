@@ -38,6 +38,8 @@ def test_upgrade_from_empty_matches_the_models(request, tmp_path, database_url):
         db.engine.dispose()
     assert {"article", "comment", "moderator", "moderation_event"} <= tables
     result = runner.invoke(args=["db", "check"])
+    with app.app_context():
+        db.engine.dispose()
     assert result.exit_code == 0, result.output
 
 
@@ -49,5 +51,6 @@ def test_downgrade_to_base_and_up_again(request, tmp_path, database_url):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, (command, result.output)
     with app.app_context():
-        assert "comment" in sa.inspect(db.engine).get_table_names()
+        tables = sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
+    assert "comment" in tables
