@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import func, select
 
@@ -33,7 +35,8 @@ def article_comments(slug: str) -> Response:
     if article is None:
         abort(404)
     raw_page = request.args.get("page", "1")
-    if not raw_page.isdigit() or len(raw_page) > 9 or int(raw_page) < 1:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses (a 500).
+    if not re.fullmatch(r"[0-9]{1,9}", raw_page) or int(raw_page) < 1:
         abort(400, "page must be a whole number from 1 up.")
     page = int(raw_page)
     per_page = current_app.config["FORUM_API_PER_PAGE"]

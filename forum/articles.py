@@ -22,10 +22,12 @@ from forum.errors import error_response
 from forum.extensions import db, limiter
 from forum.forms import CommentForm
 from forum.models import Article, Comment, CommentStatus
-from forum.moderation import Refused, Submission, form_age, sign_form_start, submit_comment
+from forum.moderation import submit_comment
+from forum.screening import Refused, Submission, form_age, sign_form_start
 
 bp = Blueprint("articles", __name__)
 
+HONEYPOT_FIELD = "homepage"  # hidden from people; see templates/articles/show.html
 OWN_COMMENTS_KEY = "own_comments"
 OWN_COMMENTS_KEPT = 50
 CSRF_FAILED = (
@@ -123,6 +125,7 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
         form_age=form_age(form.form_started.data),
+        honeypot=request.form.get(HONEYPOT_FIELD, ""),
     )
     try:
         comment = submit_comment(submission)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -23,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from forum.extensions import db, limiter, login_manager
 from forum.forms import EmptyForm, LoginForm
-from forum.models import Moderator
+from forum.models import Moderator, utcnow
 from forum.security import is_safe_local_path
 
 bp = Blueprint("auth", __name__)
@@ -61,14 +62,39 @@ def moderator_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     return guarded
 
 
+LOCK_AFTER_FAILURES = 10
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_FOR = timedelta(minutes=15)
+
+
 def _authenticate(email: str, password: str) -> Moderator | None:
+    """The moderator these credentials belong to, or None, taking the same time either way.
+
+    Ten failures on one account within 15 minutes lock it for 15 minutes; a locked
+    account answers exactly as a wrong password does, so nothing tells them apart.
+    """
     moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.lower()))
     if moderator is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not moderator.check_password(password) or not moderator.is_active:
-        return None
-    return moderator
+    now = utcnow()
+    password_ok = moderator.check_password(password)
+    locked = moderator.locked_until is not None and moderator.locked_until > now
+    if password_ok and not locked and moderator.is_active:
+        moderator.failed_logins, moderator.failed_logins_since = 0, None
+        moderator.locked_until = None
+        db.session.commit()
+        return moderator
+    if not password_ok and not locked:
+        since = moderator.failed_logins_since
+        if since is None or now - since > FAILURE_WINDOW:
+            moderator.failed_logins, moderator.failed_logins_since = 0, now
+        moderator.failed_logins += 1
+        if moderator.failed_logins >= LOCK_AFTER_FAILURES:
+            moderator.locked_until = now + LOCK_FOR
+            moderator.failed_logins, moderator.failed_logins_since = 0, None
+        db.session.commit()
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])

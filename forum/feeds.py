@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from forum.conditional import conditional_response
 from forum.discussion import published_comments
 from forum.extensions import db
-from forum.links import absolute_url, comment_url
+from forum.links import absolute_url, comment_guid, comment_url
 from forum.models import Article, Comment, utcnow
 from forum.sanitize import plain_excerpt
 
@@ -38,9 +38,9 @@ def _build_feed(
     fg.generator("IVIG patient forum")
     for comment in comments:
         entry = fg.add_entry(order="append")
-        link = comment_url(comment)
-        entry.guid(link, permalink=True)
-        entry.link(href=link)
+        # The link finds the comment's page; the guid must not change when that page does.
+        entry.guid(comment_guid(comment), permalink=False)
+        entry.link(href=comment_url(comment))
         entry.title(f"Comment on {comment.article.short_title} by {comment.author_name}")
         entry.description(comment.body_html)
         entry.pubDate(comment.created_at)

@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -17,8 +19,16 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from forum.moderation import REJECT_REASONS
 from forum.sanitize import normalize_text
 
 BODY_MAX = 5000
@@ -114,6 +124,16 @@ class EmptyForm(FlaskForm):
     next = HiddenField()
 
 
+REJECT_CHOICES = [SelectChoice(code, label) for code, label in REJECT_REASONS.items()]
+
+
+class ActionForm(FlaskForm):
+    """A moderator's button on one comment; the reason is used when rejecting."""
+
+    reason = SelectField("Reason", choices=REJECT_CHOICES, default="other")
+    next = HiddenField()
+
+
 BULK_ACTIONS = [
     SelectChoice("approve", "Approve"),
     SelectChoice("reject", "Reject"),
@@ -124,5 +144,55 @@ BULK_ACTIONS = [
 
 class BulkModerationForm(FlaskForm):
     action = SelectField("With the selected comments", choices=BULK_ACTIONS)
+    reason = SelectField("Reason for rejecting", choices=REJECT_CHOICES, default="other")
     next = HiddenField()
-    submit = SubmitField("Apply")
+
+
+BLOCK_DURATIONS = [
+    SelectChoice("", "Until lifted"),
+    SelectChoice("1", "For 1 day"),
+    SelectChoice("7", "For 7 days"),
+    SelectChoice("30", "For 30 days"),
+]
+
+
+class BlockForm(FlaskForm):
+    kind = SelectField(
+        "Block",
+        choices=[
+            SelectChoice("email", "This e-mail address"),
+            SelectChoice("domain", "This e-mail's domain"),
+            SelectChoice("ip", "This IP address"),
+        ],
+    )
+    duration = SelectField("How long", choices=BLOCK_DURATIONS, default="")
+    next = HiddenField()
+
+
+def _lines(value: str | None) -> str:
+    return "\n".join(line.strip() for line in normalize_text(value).splitlines() if line.strip())
+
+
+class SettingsForm(FlaskForm):
+    hold_words = TextAreaField(
+        "Hold for review when a comment contains",
+        filters=[_lines],
+        validators=[Length(max=20_000)],
+    )
+    spam_words = TextAreaField(
+        "Mark as spam when a comment contains",
+        filters=[_lines],
+        validators=[Length(max=20_000)],
+    )
+    approve_returning_authors = BooleanField(
+        "Publish at once a comment whose e-mail already has an approved comment"
+    )
+    flood_seconds = IntegerField(
+        "Least seconds between two comments from one IP or e-mail (0: no limit)",
+        validators=[InputRequired("Enter a number of seconds."), NumberRange(0, 3600)],
+    )
+    min_form_seconds = IntegerField(
+        "Comments sent sooner than this many seconds after the form was served are spam (0: off)",
+        validators=[InputRequired("Enter a number of seconds."), NumberRange(0, 120)],
+    )
+    submit = SubmitField("Save settings")

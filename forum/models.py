@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
 from sqlalchemy.types import TypeDecorator
@@ -103,6 +103,7 @@ class Comment(Base):
         Index("ix_comment_author_email", "author_email", "created_at"),
         Index("ix_comment_ip", "ip", "created_at"),
         Index("uq_comment_external", "article_id", "external_id", unique=True),
+        Index("ix_comment_digest", "article_id", "body_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +118,8 @@ class Comment(Base):
     website: Mapped[str | None] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)  # as typed
     body_html: Mapped[str] = mapped_column(Text)  # rendered by forum.sanitize when saved
+    # A hash of the text with case and spacing folded, to find repeats without scanning.
+    body_digest: Mapped[str | None] = mapped_column(String(64))
 
     status: Mapped[CommentStatus] = mapped_column(
         _enum(CommentStatus), default=CommentStatus.PENDING
@@ -152,6 +155,10 @@ class Moderator(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Failed sign-ins in the current window, and the lock they may have caused.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    failed_logins_since: Mapped[datetime | None] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -185,8 +192,46 @@ class ModerationEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     to_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
+    # A reason picked from a list (rejections), so that the queue can count them.
+    reason_code: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     comment: Mapped[Comment | None] = relationship()
     moderator: Mapped[Moderator | None] = relationship()
+
+
+class BlockKind(StrEnum):
+    EMAIL = "email"
+    DOMAIN = "domain"
+    IP = "ip"
+
+
+class Block(Base):
+    """An author whose new comments go straight to spam: by e-mail, e-mail domain or IP."""
+
+    __tablename__ = "block"
+    __table_args__ = (Index("ix_block_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[BlockKind] = mapped_column(_enum(BlockKind))
+    value: Mapped[str] = mapped_column(String(254))  # lower-cased
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()  # None: until lifted
+    moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL")
+    )
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+
+    moderator: Mapped[Moderator | None] = relationship()
+
+
+class Setting(Base):
+    """A setting moderators changed in the moderation area; absent keys use the config."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -99,3 +99,40 @@ def test_inactive_moderator_cannot_sign_in(app, client, moderator):
         db.session.get(Moderator, moderator).active = False
         db.session.commit()
     assert sign_in(client).status_code == 401
+
+
+def test_ten_failures_lock_the_account_for_fifteen_minutes_saying_nothing_new(app, moderator):
+    from datetime import timedelta
+
+    from forum.extensions import db
+    from forum.models import Moderator, utcnow
+
+    client = app.test_client()
+    for _ in range(10):
+        assert sign_in(client, password="wrong password").status_code == 401
+    locked = sign_in(client)  # the right password, during the lock
+    assert locked.status_code == 401
+    assert "That e-mail and password do not match a moderator account." in locked.text
+    with app.app_context():
+        account = db.session.get(Moderator, moderator)
+        assert timedelta(minutes=14) < account.locked_until - utcnow() <= timedelta(minutes=15)
+        account.locked_until = utcnow() - timedelta(seconds=1)  # fifteen minutes later
+        db.session.commit()
+    assert sign_in(client).status_code == 302
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(app, moderator):
+    from datetime import timedelta
+
+    from forum.extensions import db
+    from forum.models import Moderator
+
+    client = app.test_client()
+    for _ in range(9):
+        sign_in(client, password="wrong password")
+    with app.app_context():
+        account = db.session.get(Moderator, moderator)
+        account.failed_logins_since -= timedelta(minutes=16)
+        db.session.commit()
+    sign_in(client, password="wrong password")
+    assert sign_in(client).status_code == 302

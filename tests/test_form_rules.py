@@ -203,14 +203,6 @@ def test_flooding_from_one_ip_or_email_gets_429_with_text_kept(app, client):
     assert fourth.status_code == 302
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
-def test_posting_is_rate_limited_per_ip(client):
-    codes = [post_comment(client, body=f"comment {n}").status_code for n in range(6)]
-    assert codes[:5] == [302] * 5
-    assert codes[5] == 429
-    assert "Please slow down" in post_comment(client, body="again").text
-
-
 def test_every_response_carries_the_security_headers(client):
     for path in ("/", "/articles/ivig-for-lupus", "/feed.rss", "/nope", "/login"):
         headers = client.get(path).headers

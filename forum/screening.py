@@ -1,0 +1,290 @@
+"""The screening rules that decide what happens to a new comment.
+
+Each rule is a plain function that looks at a Submission and returns a Decision
+(publish, hold for a moderator, mark as spam, or refuse with a message) or None
+when it has nothing to say. `screen` tries SCREENING_RULES in order: the first
+refusal stops it; otherwise spam beats hold, hold beats publish, and with no
+decision a comment waits for a moderator. Every reason reaches the moderator.
+Adding a rule is writing one function and listing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import cached_property
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+
+from forum.extensions import db
+from forum.models import Article, Block, BlockKind, Comment, CommentStatus, utcnow
+from forum.sanitize import render_comment
+from forum.settings import current_settings
+
+MAX_LINKS = 2
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A new comment as typed, with what the request tells about its sender."""
+
+    article: Article
+    parent: Comment | None
+    author_name: str
+    author_email: str
+    website: str | None
+    body: str
+    ip: str | None
+    user_agent: str | None
+    form_age: timedelta | None  # since the form was first served; None: token missing or bad
+    honeypot: str = ""
+    now: datetime = field(default_factory=utcnow)
+
+    @cached_property
+    def body_html(self) -> str:
+        return str(render_comment(self.body))
+
+    @cached_property
+    def body_digest(self) -> str:
+        return body_digest(self.body)
+
+
+class Verdict(StrEnum):
+    PUBLISH = "publish"
+    HOLD = "hold"
+    SPAM = "spam"
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reason: str  # for the moderator
+    message: str = ""  # for a refusal: what the person is told, their text kept
+    http_status: int = 422
+    restart_form: bool = False  # for a refusal: serve the form with a new start time
+
+
+class Refused(Exception):
+    """A comment that is not stored; the person is told why and keeps their text."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.message)
+        self.decision = decision
+
+
+Rule = Callable[[Submission], Decision | None]
+
+
+def body_digest(text: str) -> str:
+    """The same text whatever its case and spacing."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()
+
+
+# --- The form's signed start time -------------------------------------------------
+
+
+def _form_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="comment-form-started")
+
+
+def sign_form_start() -> str:
+    """A token that says, signed, when the comment form was first served."""
+    return _form_signer().dumps(1)
+
+
+def form_age(token: str | None) -> timedelta | None:
+    """How long ago the form was first served; None if the token is missing or altered."""
+    if not token:
+        return None
+    try:
+        _, signed_at = _form_signer().loads(token, return_timestamp=True)
+    except BadData:
+        return None
+    return utcnow() - signed_at
+
+
+# --- The rules ----------------------------------------------------------------------
+
+
+def form_timing(sub: Submission) -> Decision | None:
+    """People take a few seconds to write; bots send at once, or replay old forms."""
+    if sub.form_age is None:
+        return Decision(Verdict.HOLD, "The form's signed start time was missing or altered")
+    seconds = sub.form_age.total_seconds()
+    if seconds > current_app.config["FORUM_FORM_MAX_AGE"]:
+        return Decision(
+            Verdict.REFUSE,
+            "The form had expired",
+            "This form expired; your comment is kept below, please send it again.",
+            http_status=400,
+            restart_form=True,
+        )
+    min_seconds = current_settings().min_form_seconds
+    if min_seconds and seconds < min_seconds:
+        return Decision(
+            Verdict.SPAM,
+            f"Sent {seconds:.1f} s after the form was served "
+            f"(people take at least {min_seconds} s)",
+        )
+    return None
+
+
+def honeypot(sub: Submission) -> Decision | None:
+    """A field people never see; only bots fill it in."""
+    if sub.honeypot.strip():
+        return Decision(Verdict.SPAM, "Filled in the hidden field that only bots see")
+    return None
+
+
+def active_blocks(sub: Submission) -> list[Block]:
+    domain = sub.author_email.rpartition("@")[2]
+    matches = [(Block.kind == BlockKind.EMAIL) & (Block.value == sub.author_email)]
+    matches.append((Block.kind == BlockKind.DOMAIN) & (Block.value == domain))
+    if sub.ip:
+        matches.append((Block.kind == BlockKind.IP) & (Block.value == sub.ip))
+    return list(
+        db.session.scalars(
+            select(Block).where(
+                or_(*matches), or_(Block.expires_at.is_(None), Block.expires_at > sub.now)
+            )
+        )
+    )
+
+
+def blocked_author(sub: Submission) -> Decision | None:
+    blocks = active_blocks(sub)
+    if not blocks:
+        return None
+    what = ", ".join(f"{b.kind.value} {b.value}" for b in blocks)
+    return Decision(Verdict.SPAM, f"Blocked by a moderator ({what})")
+
+
+def flood(sub: Submission) -> Decision | None:
+    """One comment at a time from one IP or e-mail address."""
+    seconds = current_settings().flood_seconds
+    if not seconds:
+        return None
+    senders = [Comment.author_email == sub.author_email]
+    if sub.ip:
+        senders.append(Comment.ip == sub.ip)
+    # One query per sender kind, so that each uses its own index.
+    times = [db.session.scalar(select(func.max(Comment.created_at)).where(s)) for s in senders]
+    last = max((t for t in times if t is not None), default=None)
+    if last is None or last <= sub.now - timedelta(seconds=seconds):
+        return None
+    wait = max(1, int((last + timedelta(seconds=seconds) - sub.now).total_seconds() + 0.999))
+    return Decision(
+        Verdict.REFUSE,
+        "Sent too soon after the previous comment",
+        f"You are posting too quickly. Please wait {wait} second{'s' if wait != 1 else ''} "
+        "and send your comment again; it is kept below.",
+        http_status=429,
+    )
+
+
+def duplicate(sub: Submission) -> Decision | None:
+    """The same person saying the same thing twice on one article."""
+    repeated = db.session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.article_id == sub.article.id,
+            Comment.body_digest == sub.body_digest,
+            or_(Comment.author_email == sub.author_email, Comment.author_name == sub.author_name),
+        )
+        .limit(1)
+    )
+    if repeated is None:
+        return None
+    return Decision(Verdict.REFUSE, "Duplicate", "You have already said that.")
+
+
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)", re.IGNORECASE)
+
+
+def many_links(sub: Submission) -> Decision | None:
+    # Written addresses count too, whether or not they became links.
+    links = max(sub.body_html.count("<a "), len(_URL.findall(sub.body)))
+    if links > MAX_LINKS:
+        return Decision(Verdict.HOLD, f"Contains {links} links (more than {MAX_LINKS})")
+    return None
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    escaped = re.escape(word.strip())
+    # Whole words for words; anywhere for fragments such as "buy-pills." or "203.0.113."
+    if re.fullmatch(r"\w(.*\w)?", word.strip()):
+        escaped = rf"(?<!\w){escaped}(?!\w)"
+    return re.compile(escaped, re.IGNORECASE)
+
+
+def _find_words(words: tuple[str, ...], sub: Submission) -> list[str]:
+    haystack = "\n".join(
+        [sub.author_name, sub.author_email, sub.website or "", sub.body, sub.ip or ""]
+    )
+    return [w for w in words if w.strip() and _word_pattern(w).search(haystack)]
+
+
+def word_lists(sub: Submission) -> Decision | None:
+    settings = current_settings()
+    if found := _find_words(settings.spam_words, sub):
+        return Decision(Verdict.SPAM, f"Contains spam words: {', '.join(found)}")
+    if found := _find_words(settings.hold_words, sub):
+        return Decision(Verdict.HOLD, f"Contains words held for review: {', '.join(found)}")
+    return None
+
+
+def returning_author(sub: Submission) -> Decision | None:
+    """Someone a moderator already trusted is published at once, unless another rule objects."""
+    if not current_settings().approve_returning_authors:
+        return None
+    approved = db.session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.author_email == sub.author_email,
+            Comment.status == CommentStatus.APPROVED,
+        )
+        .limit(1)
+    )
+    if approved is None:
+        return None
+    return Decision(Verdict.PUBLISH, "Returning author with an approved comment")
+
+
+SCREENING_RULES: list[Rule] = [
+    form_timing,
+    honeypot,
+    blocked_author,
+    flood,
+    duplicate,
+    many_links,
+    word_lists,
+    returning_author,
+]
+
+_STRENGTH = {Verdict.PUBLISH: 0, Verdict.HOLD: 1, Verdict.SPAM: 2}
+
+
+def screen(sub: Submission) -> tuple[CommentStatus, list[str]]:
+    """The status a new comment starts with, and the reasons the rules gave."""
+    decisions: list[Decision] = []
+    for rule in SCREENING_RULES:
+        decision = rule(sub)
+        if decision is None:
+            continue
+        if decision.verdict is Verdict.REFUSE:
+            raise Refused(decision)
+        decisions.append(decision)
+    reasons = [d.reason for d in decisions]
+    strongest = max((d.verdict for d in decisions), key=_STRENGTH.__getitem__, default=None)
+    if strongest is Verdict.SPAM:
+        return CommentStatus.SPAM, reasons
+    if strongest is Verdict.PUBLISH:
+        return CommentStatus.APPROVED, reasons
+    return CommentStatus.PENDING, reasons
