@@ -24,6 +24,7 @@ from forum.forms import CommentForm
 from forum.models import Article, Comment, CommentStatus
 from forum.moderation import submit_comment
 from forum.screening import Refused, Submission, form_age, sign_form_start
+from forum.security import whole_number
 
 bp = Blueprint("articles", __name__)
 
@@ -56,19 +57,20 @@ def _own_comment_ids() -> list[int]:
 
 
 def _page_argument() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 9:
+    page = whole_number(request.args.get("page", "1"))
+    if page is None:
         abort(400, "The page number is not valid.")
-    return int(raw)
+    return page
 
 
 def _reply_target(article: Article, raw: str | None) -> Comment | None:
     """The published comment of this article that a reply answers; 400 for anything else."""
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    parent_id = whole_number(raw)
+    if parent_id is None:
         abort(400, "The comment you are replying to is not valid.")
-    parent = db.session.get(Comment, int(raw))
+    parent = db.session.get(Comment, parent_id)
     if parent is None or parent.article_id != article.id or parent.status != CommentStatus.APPROVED:
         abort(400, "The comment you are replying to does not exist or is not published.")
     return parent
@@ -86,7 +88,10 @@ def _render_article(
     # A form sent back keeps its first start time, so that fixing a mistake is not "too fast".
     if form_age(form.form_started.data) is None:
         form.form_started.data = sign_form_start()
-    reply_to = db.session.get(Comment, int(form.parent_id.data)) if form.parent_id.data else None
+    parent_id = whole_number(form.parent_id.data)
+    reply_to = db.session.get(Comment, parent_id) if parent_id else None
+    if reply_to and (reply_to.article_id != article.id or not reply_to.is_public):
+        reply_to = form.parent_id.data = None
     html = render_template(
         "articles/show.html",
         article=article,
@@ -151,6 +156,6 @@ def csrf_failed(error: CSRFError) -> tuple:
         return error_response(400, "This form could not be verified. Please reload the page.")
     article = _article_or_404((request.view_args or {}).get("slug", ""))
     form = CommentForm(meta={"csrf": False})
-    if not (form.parent_id.data or "").isdigit():
+    if whole_number(form.parent_id.data) is None:
         form.parent_id.data = None
     return _render_article(article, form, 400, CSRF_FAILED)

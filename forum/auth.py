@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from forum.extensions import db, limiter, login_manager
 from forum.forms import EmptyForm, LoginForm
 from forum.models import Moderator, utcnow
-from forum.security import is_safe_local_path
+from forum.security import is_safe_local_path, whole_number
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +41,8 @@ _DUMMY_HASH = (
 
 @login_manager.user_loader
 def load_moderator(user_id: str) -> Moderator | None:
-    return db.session.get(Moderator, int(user_id)) if user_id.isdigit() else None
+    number = whole_number(user_id)
+    return db.session.get(Moderator, number) if number is not None else None
 
 
 @login_manager.unauthorized_handler

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.forms import ActionForm, BlockForm, BulkModerationForm, SettingsForm
 from forum.models import Block, BlockKind, Comment, CommentStatus, ModerationEvent, utcnow
 from forum.moderation import MODERATOR_ACTIONS, REJECT_REASONS, block_author, lift_block, moderate
-from forum.security import is_safe_local_path
+from forum.security import is_safe_local_path, whole_number
 from forum.settings import current_settings, save_settings
 
 bp = Blueprint("queue", __name__, url_prefix="/moderation")
@@ -54,8 +54,8 @@ def _rejection_counts() -> list[tuple[str, int]]:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 9 and int(raw) > 0 else 1
+    page = whole_number(request.args.get("page"))
+    return page if page and page < 10**6 else 1
 
 
 @bp.get("/")
@@ -123,7 +123,7 @@ def bulk() -> Response:
     if not form.validate_on_submit():
         flash("Choose an action for the selected comments.", "error")
         return _back(form.next.data)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 18]
+    ids = [i for i in map(whole_number, request.form.getlist("ids")) if i is not None]
     if not ids:
         flash("Select at least one comment first.", "error")
         return _back(form.next.data)

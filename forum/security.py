@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
@@ -35,6 +36,15 @@ def _add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(raw: str | None) -> int | None:
+    """A request value as a whole number, or None. Only ASCII digits: str.isdigit()
+    also accepts characters such as "²" that int() refuses."""
+    return int(raw) if raw and _WHOLE_NUMBER.fullmatch(raw) else None
 
 
 def is_safe_local_path(target: str | None) -> bool:
