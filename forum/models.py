@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -49,6 +49,13 @@ class Base(DeclarativeBase):
     )
 
 
+class AuthorRole(StrEnum):
+    PATIENT = "patient"
+    CAREGIVER = "caregiver"
+    PROFESSIONAL = "professional"
+    OTHER = "other"
+
+
 class CommentStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -87,6 +94,17 @@ class Article(Base):
     approved_comment_count: Mapped[int] = mapped_column(default=0)
     # Bumped whenever a comment of this article changes; feeds and pages derive ETags from it.
     comments_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moderators close new comments by hand, or after a number of days from publication.
+    comments_closed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    close_comments_after_days: Mapped[int | None] = mapped_column()
+
+    @property
+    def accepts_comments(self) -> bool:
+        if self.comments_closed:
+            return False
+        if self.close_comments_after_days is None:
+            return True
+        return utcnow() < self.published_at + timedelta(days=self.close_comments_after_days)
 
     comments: Mapped[list[Comment]] = relationship(back_populates="article", lazy="write_only")
 
@@ -104,6 +122,8 @@ class Comment(Base):
         Index("ix_comment_ip", "ip", "created_at"),
         Index("uq_comment_external", "article_id", "external_id", unique=True),
         Index("ix_comment_digest", "article_id", "body_digest"),
+        Index("ix_comment_urgent", "status", "urgent", "created_at"),
+        Index("ix_comment_featured", "article_id", "featured_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,8 +158,25 @@ class Comment(Base):
     # The id a comment had in the system it was imported from (WordPress, Isso, the seed file).
     external_id: Mapped[str | None] = mapped_column(String(100))
 
+    # "I am a…": self-declared, shown as a badge; moderators may verify a professional.
+    author_role: Mapped[AuthorRole | None] = mapped_column(_enum(AuthorRole))
+    role_verified: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Describes urgent symptoms happening now: shown first in the queue's Urgent tab.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # What the safety rules matched, as JSON [[start, end, label], ...] into `body`.
+    highlights: Mapped[str] = mapped_column(Text, default="", server_default="")
+    featured_at: Mapped[datetime | None] = mapped_column()  # a moderator's pick
+    moderator_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    moderator_note_url: Mapped[str | None] = mapped_column(String(500))
+    edited_by_moderator_at: Mapped[datetime | None] = mapped_column()
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    open_report_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+
     article: Mapped[Article] = relationship(back_populates="comments")
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
+    experience: Mapped[Experience | None] = relationship(
+        back_populates="comment", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def is_public(self) -> bool:
@@ -185,11 +222,14 @@ class ModerationEvent(Base):
     comment_id: Mapped[int | None] = mapped_column(
         ForeignKey("comment.id", ondelete="SET NULL"), index=True
     )
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"), index=True
+    )
     # None when the forum itself acted (screening rules, imports).
     moderator_id: Mapped[int | None] = mapped_column(
         ForeignKey("moderator.id", ondelete="SET NULL"), index=True
     )
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
     from_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     to_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     # A reason picked from a list (rejections), so that the queue can count them.
@@ -235,3 +275,75 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Experience(Base):
+    """A patient's structured account of their IVIG treatment, attached to their comment."""
+
+    __tablename__ = "experience"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), unique=True
+    )
+    treatment: Mapped[str | None] = mapped_column(String(20))  # receiving, past, considering…
+    route: Mapped[str | None] = mapped_column(String(20))  # clinic, home, subcutaneous
+    helped: Mapped[str | None] = mapped_column(String(10))  # "1".."5" or "early"
+    onset: Mapped[str | None] = mapped_column(String(10))  # days, weeks, months, never
+
+    comment: Mapped[Comment] = relationship(back_populates="experience")
+    conditions: Mapped[list[ExperienceCondition]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ExperienceCondition.code"
+    )
+    side_effects: Mapped[list[ExperienceSideEffect]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ExperienceSideEffect.code"
+    )
+
+
+class ExperienceCondition(Base):
+    __tablename__ = "experience_condition"
+
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class ExperienceSideEffect(Base):
+    __tablename__ = "experience_side_effect"
+
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class Report(Base):
+    """A reader's report of a published comment."""
+
+    __tablename__ = "report"
+    __table_args__ = (Index("ix_report_comment_open", "comment_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # A keyed hash of the reporter's browser, so that one person counts once.
+    reporter_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL")
+    )
+
+
+class HelpfulVote(Base):
+    """One browser's "This helped me" on one comment."""
+
+    __tablename__ = "helpful_vote"
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

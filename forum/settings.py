@@ -23,6 +23,7 @@ class ForumSettings:
     hold_words: tuple[str, ...]
     spam_words: tuple[str, ...]
     approve_returning_authors: bool
+    review_time: str  # told to people whose comment waits, e.g. "within 2 days"
 
 
 def _defaults() -> ForumSettings:
@@ -33,6 +34,7 @@ def _defaults() -> ForumSettings:
         hold_words=DEFAULT_HOLD_WORDS,
         spam_words=DEFAULT_SPAM_WORDS,
         approve_returning_authors=True,
+        review_time=config["FORUM_REVIEW_TIME"],
     )
 
 
