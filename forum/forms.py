@@ -12,8 +12,10 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -27,7 +29,10 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum.experiences import CONDITIONS, HELPED, ONSETS, ROUTES, SIDE_EFFECTS, TREATMENTS
+from forum.models import AuthorRole
 from forum.moderation import REJECT_REASONS
 from forum.sanitize import normalize_text
 
@@ -63,6 +68,25 @@ def _web_address(form: FlaskForm, field: URLField) -> None:
         raise ValidationError("Please enter a web address starting with http:// or https://.")
     if parts.username or parts.password or " " in field.data:
         raise ValidationError("Please enter a plain web address, such as https://example.org.")
+
+
+ROLE_LABELS = {
+    AuthorRole.PATIENT.value: "Patient",
+    AuthorRole.CAREGIVER.value: "Caregiver or family",
+    AuthorRole.PROFESSIONAL.value: "Healthcare professional",
+    AuthorRole.OTHER.value: "Other",
+}
+
+
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes, which work without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class CommentForm(FlaskForm):
@@ -104,9 +128,39 @@ class CommentForm(FlaskForm):
         ],
     )
     parent_id = HiddenField()
-    # When the form was first served, signed: see forum.moderation.form_timing.
+    # When the form was first served, signed: see forum.screening.form_timing.
     form_started = HiddenField()
+    author_role = RadioField(
+        "I am a…", choices=_choices(ROLE_LABELS), validators=[Optional()], validate_choice=True
+    )
+    # "Share your IVIG experience": every question is optional.
+    treatment = RadioField(
+        "Have you had IVIG?", choices=_choices(TREATMENTS), validators=[Optional()]
+    )
+    conditions = MultiCheckboxField("What for?", choices=_choices(CONDITIONS))
+    route = RadioField("How was it given?", choices=_choices(ROUTES), validators=[Optional()])
+    side_effects = MultiCheckboxField("Side effects", choices=_choices(SIDE_EFFECTS))
+    helped = RadioField("How much did it help?", choices=_choices(HELPED), validators=[Optional()])
+    onset = RadioField("How soon did it work?", choices=_choices(ONSETS), validators=[Optional()])
     submit = SubmitField("Post comment")
+    # Sent by the "Post anyway" button after the forum asked the person to check their text.
+    post_anyway = SubmitField("Post anyway")
+
+    def has_experience(self) -> bool:
+        return any(
+            (
+                self.treatment.data,
+                self.conditions.data,
+                self.route.data,
+                self.side_effects.data,
+                self.helped.data,
+                self.onset.data,
+            )
+        )
+
+    def validate_side_effects(self, field: MultiCheckboxField) -> None:
+        if "none" in (field.data or []) and len(field.data) > 1:
+            raise ValidationError("Choose “None” or the side effects you had, not both.")
 
 
 class LoginForm(FlaskForm):
@@ -196,3 +250,26 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Enter a number of seconds."), NumberRange(0, 120)],
     )
     submit = SubmitField("Save settings")
+
+
+REPORT_REASONS = {
+    "misinformation": "Medical misinformation",
+    "spam": "Spam",
+    "abusive": "Abusive",
+    "private-information": "Private information",
+    "other": "Other",
+}
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        "Why are you reporting this comment?",
+        choices=_choices(REPORT_REASONS),
+        validators=[InputRequired("Choose a reason.")],
+    )
+    note = TextAreaField(
+        "Anything the moderators should know? (optional)",
+        filters=[_clean],
+        validators=[Length(max=1000, message="Please keep the note under 1,000 characters.")],
+    )
+    submit = SubmitField("Send report")

@@ -1,0 +1,196 @@
+"""Structured IVIG experiences: the choices offered, and the summary of what patients shared.
+
+The lists follow the article: the conditions it names, the side effects it lists,
+and, where it gives one, the article's own incidence band for each side effect.
+Only experiences attached to published comments are ever counted or shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import ScalarSelect, Select, func, select
+
+from forum.extensions import db
+from forum.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    Experience,
+    ExperienceCondition,
+    ExperienceSideEffect,
+)
+
+TREATMENTS = {
+    "receiving": "Receiving IVIG now",
+    "past": "Received it in the past",
+    "considering": "Considering it",
+    "declined": "Decided against it",
+}
+TREATMENT_SHORT = {
+    "receiving": "Receiving IVIG",
+    "past": "Received IVIG",
+    "considering": "Considering IVIG",
+    "declined": "Decided against IVIG",
+}
+CONDITIONS = {
+    "cutaneous-lupus": "Cutaneous lupus",
+    "lupus-nephritis": "Lupus nephritis",
+    "muscle-inflammation": "Muscle inflammation",
+    "low-blood-counts": "Low blood counts",
+    "lung-inflammation": "Lung inflammation",
+    "myocarditis": "Myocarditis",
+    "arthritis": "Arthritis",
+    "antiphospholipid": "Antiphospholipid syndrome",
+    "neuropsychiatric": "Neuropsychiatric lupus",
+    "low-igg": "Low IgG with recurrent infections",
+    "pregnancy": "Pregnancy / congenital heart block",
+    "other": "Other",
+}
+ROUTES = {
+    "clinic": "Infusion at a clinic or hospital",
+    "home": "Infusion at home",
+    "subcutaneous": "Self-injected under the skin",
+}
+SIDE_EFFECTS = {
+    "headache": "Headache",
+    "aches": "Muscle or joint aches",
+    "fever": "Fever",
+    "chills": "Chills",
+    "hives-rash": "Hives or rash",
+    "nausea": "Nausea or stomach upset",
+    "abdominal-pain": "Abdominal pain",
+    "high-blood-pressure": "High blood pressure",
+    "severe-allergic-reaction": "Severe allergic reaction",
+    "severe-headache-meningitis": "Severe headache or meningitis",
+    "kidney-problems": "Kidney problems",
+    "lupus-flare": "Lupus flare",
+    "blood-clots": "Blood clots",
+    "none": "None",
+}
+# The article's "Side effect incidence key", for the side effects it gives a band for.
+INCIDENCE = {
+    "high-blood-pressure": "common (more than 5%)",
+    "severe-allergic-reaction": "uncommon (1–5%)",
+    "severe-headache-meningitis": "uncommon (1–5%)",
+    "kidney-problems": "rare (less than 1%)",
+    "lupus-flare": "rare (less than 1%)",
+    "blood-clots": "rare (less than 1%)",
+}
+HELPED = {
+    "1": "1 – not at all",
+    "2": "2",
+    "3": "3",
+    "4": "4",
+    "5": "5 – a great deal",
+    "early": "Too early to tell",
+}
+ONSETS = {
+    "days": "Within days",
+    "weeks": "Within weeks",
+    "months": "Within months",
+    "never": "It did not work",
+}
+
+
+def describe(experience: Experience) -> str:
+    """One line for a comment, e.g. "Received IVIG · lupus nephritis · headache · helped 4/5"."""
+    parts = []
+    if experience.treatment:
+        parts.append(TREATMENT_SHORT[experience.treatment])
+    conditions = [CONDITIONS[c.code].lower() for c in experience.conditions if c.code in CONDITIONS]
+    if conditions:
+        parts.append(", ".join(conditions))
+    if experience.route:
+        parts.append(ROUTES[experience.route].lower())
+    effects = [
+        SIDE_EFFECTS[s.code].lower() for s in experience.side_effects if s.code in SIDE_EFFECTS
+    ]
+    if effects:
+        parts.append(
+            "no side effects"
+            if effects == ["none"]
+            else ", ".join(e for e in effects if e != "none")
+        )
+    if experience.helped == "early":
+        parts.append("too early to tell")
+    elif experience.helped:
+        parts.append(f"helped {experience.helped}/5")
+    if experience.onset:
+        parts.append(ONSETS[experience.onset].lower())
+    return " · ".join(parts)
+
+
+@dataclass
+class Bar:
+    code: str
+    label: str
+    count: int
+    share: float  # of the people who answered this question, 0..1
+    incidence: str = ""
+
+
+@dataclass
+class Summary:
+    people: int
+    conditions: list[Bar]
+    helped: list[Bar]
+    side_effects: list[Bar]
+    answered_conditions: int
+    answered_helped: int
+    answered_side_effects: int
+
+
+def _published(article: Article) -> Select[tuple[int]]:
+    return (
+        select(Experience.id)
+        .join(Comment, Comment.id == Experience.comment_id)
+        .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
+    )
+
+
+def _code_counts(model: type, ids: ScalarSelect[int]) -> tuple[Counter[str], int]:
+    rows = db.session.execute(
+        select(model.code, func.count()).where(model.experience_id.in_(ids)).group_by(model.code)
+    ).all()
+    answered = db.session.scalar(
+        select(func.count(func.distinct(model.experience_id))).where(model.experience_id.in_(ids))
+    )
+    return Counter(dict(rows)), answered or 0
+
+
+def _bars(labels: dict[str, str], counts: Counter[str], answered: int, **extra) -> list[Bar]:
+    return [
+        Bar(
+            code,
+            label,
+            counts[code],
+            counts[code] / answered if answered else 0.0,
+            extra.get("incidence", {}).get(code, ""),
+        )
+        for code, label in labels.items()
+    ]
+
+
+def summarize(article: Article) -> Summary:
+    """What patients shared under this article, from published comments only."""
+    ids = _published(article).scalar_subquery()
+    people = db.session.scalar(select(func.count()).select_from(_published(article).subquery()))
+    conditions, answered_conditions = _code_counts(ExperienceCondition, ids)
+    effects, answered_effects = _code_counts(ExperienceSideEffect, ids)
+    helped_rows = db.session.execute(
+        select(Experience.helped, func.count())
+        .where(Experience.id.in_(ids), Experience.helped.is_not(None))
+        .group_by(Experience.helped)
+    ).all()
+    helped = Counter(dict(helped_rows))
+    return Summary(
+        people=people or 0,
+        conditions=_bars(CONDITIONS, conditions, answered_conditions),
+        helped=_bars(HELPED, helped, sum(helped.values())),
+        side_effects=_bars(SIDE_EFFECTS, effects, answered_effects, incidence=INCIDENCE),
+        answered_conditions=answered_conditions,
+        answered_helped=sum(helped.values()),
+        answered_side_effects=answered_effects,
+    )
