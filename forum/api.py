@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import func, select
 
@@ -12,6 +10,7 @@ from forum.discussion import published_comments
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.models import Article, Comment
+from forum.security import whole_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -34,11 +33,9 @@ def article_comments(slug: str) -> Response:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
         abort(404)
-    raw_page = request.args.get("page", "1")
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses (a 500).
-    if not re.fullmatch(r"[0-9]{1,9}", raw_page) or int(raw_page) < 1:
+    page = whole_number(request.args.get("page", "1"))
+    if page is None or page < 1:
         abort(400, "page must be a whole number from 1 up.")
-    page = int(raw_page)
     per_page = current_app.config["FORUM_API_PER_PAGE"]
 
     def build() -> Response:

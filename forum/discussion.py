@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from forum.extensions import db
 from forum.models import MAX_DEPTH, Article, Comment, CommentStatus
@@ -155,3 +155,19 @@ def own_awaiting(article: Article, ids: Collection[int]) -> list[Comment]:
             .order_by(Comment.created_at)
         )
     )
+
+
+def thread_page_number(comment: Comment, per_page: int) -> int:
+    """The page of its article that shows this comment's thread (threads go oldest first)."""
+    # Every thread holds a published comment, so few published comments mean one page.
+    if comment.article.approved_comment_count <= per_page:
+        return 1
+    root = db.session.get(Comment, comment.root_id or comment.id) or comment
+    earlier = _thread_roots(comment.article).where(
+        or_(
+            Comment.created_at < root.created_at,
+            and_(Comment.created_at == root.created_at, Comment.id < root.id),
+        )
+    )
+    before = db.session.scalar(select(func.count()).select_from(earlier.subquery()))
+    return before // per_page + 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum.extensions import db
@@ -32,19 +32,19 @@ def error_response(code: int, message: str | None = None) -> tuple[Response | st
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def _handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+def _handle_http_exception(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    response, code = error_response(error.code, getattr(error, "public_message", None))
-    if isinstance(response, str) and error.code in (405, 429):
-        # Keep Allow (405) and Retry-After (429) from the original response.
-        return _with_original_headers(response, error)
-    return response, code
-
-
-def _with_original_headers(body: str, error: HTTPException) -> Response:
+    # A message given to abort() is for the person; werkzeug's stock texts (and the
+    # limit that Flask-Limiter puts in a 429's description) are not.
+    custom = error.description if error.description != type(error).description else None
+    if error.code == 429:
+        custom = None
+    body, code = error_response(error.code, custom)
+    response = body if isinstance(body, Response) else make_response(body, code)
+    response.status_code = code
+    # Keep Allow (405) and Retry-After (429) from the original response.
     original = error.get_response()
-    response = Response(body, status=error.code, mimetype="text/html")
     for name in ("Allow", "Retry-After"):
         if name in original.headers:
             response.headers[name] = original.headers[name]
