@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from forum.conditional import conditional_response
 from forum.discussion import published_comments
+from forum.experiences import experience_json
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.models import Article, Comment
@@ -25,6 +26,10 @@ def comment_json(comment: Comment) -> dict:
         "website": comment.website,
         "created_at": comment.created_at.isoformat(),
         "body_html": comment.body_html,
+        "author_role": comment.author_role.value if comment.author_role else None,
+        "role_verified": comment.role_verified,
+        "experience": experience_json(comment.experience),
+        "helpful_count": comment.helpful_count,
     }
 
 

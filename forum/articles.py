@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     abort,
@@ -17,20 +21,45 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from forum.discussion import published_articles, thread_page
+from forum.discussion import (
+    comments_with_experience,
+    featured_comments,
+    published_articles,
+    thread_page,
+    thread_page_number,
+)
 from forum.errors import error_response
+from forum.experiences import (
+    CONDITIONS,
+    EXPERIENCE_CSV_COLUMNS,
+    SIDE_EFFECTS,
+    ExperienceAnswers,
+    experience_row,
+    published_experiences,
+    summarize,
+)
 from forum.extensions import db, limiter
-from forum.forms import CommentForm
-from forum.models import Article, Comment, CommentStatus
+from forum.forms import CommentForm, EmptyForm, ReportForm
+from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation import submit_comment
+from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
+from forum.safety import find_urgent_symptoms
 from forum.screening import Refused, Submission, form_age, sign_form_start
 from forum.security import whole_number
+from forum.settings import current_settings
 
 bp = Blueprint("articles", __name__)
 
 HONEYPOT_FIELD = "homepage"  # hidden from people; see templates/articles/show.html
 OWN_COMMENTS_KEY = "own_comments"
 OWN_COMMENTS_KEPT = 50
+REPORTED_KEY = "reported"
+CLOSED = "Comments on this article are closed. Your text was not posted; it is kept below."
+URGENT_MESSAGE = (
+    "Your comment describes symptoms that need medical attention now. Please call your "
+    "local emergency number or go to the nearest emergency department. A comment section "
+    "cannot help in an emergency."
+)
 CSRF_FAILED = (
     "Your form could not be verified (it may have been open too long, or in another "
     "window). Your comment is kept below; please send it again."
@@ -76,14 +105,58 @@ def _reply_target(article: Article, raw: str | None) -> Comment | None:
     return parent
 
 
+SORTS = {"oldest": "Oldest first", "newest": "Newest first", "helpful": "Most helpful"}
+
+
+@dataclass
+class DiscussionView:
+    """How the reader asked to see the discussion: sorted, or filtered by experience."""
+
+    sort: str = "oldest"
+    condition: str | None = None
+    side_effect: str | None = None
+
+    @classmethod
+    def from_request(cls) -> DiscussionView:
+        args = request.args if request.method == "GET" else {}
+        sort = args.get("sort", "oldest")
+        condition = args.get("condition") or None
+        side_effect = args.get("side_effect") or None
+        return cls(
+            sort=sort if sort in SORTS else "oldest",
+            condition=condition if condition in CONDITIONS else None,
+            side_effect=side_effect if side_effect in SIDE_EFFECTS else None,
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.condition or self.side_effect)
+
+    def args(self, **changes: str | int | None) -> dict[str, str | int]:
+        """Query arguments for a link that keeps this view, with some changed."""
+        current = {"sort": self.sort, "condition": self.condition, "side_effect": self.side_effect}
+        current.update(changes)
+        return {k: v for k, v in current.items() if v and (k, v) != ("sort", "oldest")}
+
+
 def _render_article(
-    article: Article, form: CommentForm, status: int = 200, refusal: str | None = None
+    article: Article,
+    form: CommentForm,
+    status: int = 200,
+    refusal: str | None = None,
+    question: str | None = None,
 ) -> tuple[str, int]:
     page = _page_argument() if request.method == "GET" else 1
-    threads = thread_page(
-        article, page, current_app.config["FORUM_THREADS_PER_PAGE"], _own_comment_ids()
-    )
-    if threads is None:
+    view = DiscussionView.from_request()
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    threads = filtered = None
+    if view.filtered:
+        filtered = comments_with_experience(
+            article, view.condition, view.side_effect, page, per_page
+        )
+    else:
+        threads = thread_page(article, page, per_page, _own_comment_ids(), view.sort)
+    if threads is None and filtered is None:
         abort(404)
     # A form sent back keeps its first start time, so that fixing a mistake is not "too fast".
     if form_age(form.form_started.data) is None:
@@ -92,13 +165,24 @@ def _render_article(
     reply_to = db.session.get(Comment, parent_id) if parent_id else None
     if reply_to and (reply_to.article_id != article.id or not reply_to.is_public):
         reply_to = form.parent_id.data = None
+    # Whatever else happens to a comment that describes an emergency, say so first.
+    urgent = request.method == "POST" and bool(find_urgent_symptoms(form.body.data or ""))
     html = render_template(
         "articles/show.html",
         article=article,
         threads=threads,
+        filtered=filtered,
+        view=view,
+        sorts=SORTS,
+        summary=summarize(article),
+        featured=featured_comments(article) if not view.filtered else [],
         form=form,
         reply_to=reply_to,
         refusal=refusal,
+        question=question,
+        urgent=urgent,
+        own_ids=set(_own_comment_ids()),
+        settings=current_settings(),
     )
     return html, status
 
@@ -112,11 +196,26 @@ def show(slug: str) -> tuple[str, int]:
     return _render_article(article, form)
 
 
+def _experience_answers(form: CommentForm) -> ExperienceAnswers | None:
+    if not form.has_experience():
+        return None
+    return ExperienceAnswers(
+        treatment=form.treatment.data or None,
+        conditions=tuple(form.conditions.data or ()),
+        route=form.route.data or None,
+        side_effects=tuple(form.side_effects.data or ()),
+        helped=form.helped.data or None,
+        onset=form.onset.data or None,
+    )
+
+
 @bp.post("/articles/<slug>/comments")
 @limiter.limit(lambda: current_app.config["FORUM_POST_LIMIT"])
 def post_comment(slug: str) -> Response | tuple[str, int]:
     article = _article_or_404(slug)
     form = CommentForm()
+    if not article.accepts_comments:
+        return _render_article(article, form, 403, CLOSED)
     parent = _reply_target(article, form.parent_id.data)
     if not form.validate_on_submit():
         return _render_article(article, form, 422)
@@ -131,22 +230,103 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         user_agent=request.user_agent.string,
         form_age=form_age(form.form_started.data),
         honeypot=request.form.get(HONEYPOT_FIELD, ""),
+        author_role=AuthorRole(form.author_role.data) if form.author_role.data else None,
+        experience=_experience_answers(form),
+        confirmed=bool(form.post_anyway.data),
     )
     try:
         comment = submit_comment(submission)
     except Refused as refusal:
         db.session.rollback()
         decision = refusal.decision
+        if refusal.needs_confirmation:
+            return _render_article(article, form, 422, question=decision.message)
         if decision.restart_form:
             form.form_started.data = None
         return _render_article(article, form, decision.http_status, decision.message)
     db.session.commit()
     session[OWN_COMMENTS_KEY] = [*_own_comment_ids(), comment.id][-OWN_COMMENTS_KEPT:]
+    if comment.urgent:
+        flash(URGENT_MESSAGE, "urgent")
     if comment.status is CommentStatus.APPROVED:
         flash("Thank you. Your comment is published.", "success")
     else:
-        flash("Thank you. Your comment is awaiting moderation.", "success")
+        review = current_settings().review_time
+        flash(f"Thank you. Your comment is awaiting moderation. {review}", "success")
     return redirect(url_for("articles.show", slug=article.slug, _anchor=f"comment-{comment.id}"))
+
+
+def _published_comment_or_404(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not comment.is_public:
+        abort(404)
+    return comment
+
+
+def _back_to(comment: Comment) -> Response:
+    page = thread_page_number(comment, current_app.config["FORUM_THREADS_PER_PAGE"])
+    return redirect(
+        url_for(
+            "articles.show",
+            slug=comment.article.slug,
+            _anchor=f"comment-{comment.id}",
+            **({"page": page} if page > 1 else {}),
+        )
+    )
+
+
+@bp.post("/comments/<int:comment_id>/helpful")
+@limiter.limit("30 per hour")
+def helpful(comment_id: int) -> Response:
+    comment = _published_comment_or_404(comment_id)
+    EmptyForm().validate_on_submit()  # CSRF was checked before the view
+    if mark_helpful(comment, visitor_key()):
+        db.session.commit()
+        flash("Thank you. You marked this comment as helpful.", "success")
+    else:
+        flash("You already marked this comment as helpful.", "success")
+    return _back_to(comment)
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def report(comment_id: int) -> Response | tuple[str, int]:
+    comment = _published_comment_or_404(comment_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        reported = session.get(REPORTED_KEY, [])
+        reported = reported if isinstance(reported, list) else []
+        filed = comment.id not in reported and report_comment(
+            comment, form.reason.data, form.note.data, ip_key(request.remote_addr)
+        )
+        if filed:
+            db.session.commit()
+            session[REPORTED_KEY] = [*reported, comment.id][-200:]
+        flash(
+            "Thank you for your report. A moderator will look at this comment."
+            if filed
+            else "You have already reported this comment. A moderator will look at it.",
+            "success",
+        )
+        return _back_to(comment)
+    status = 422 if form.errors else 200
+    return render_template("articles/report.html", comment=comment, form=form), status
+
+
+@bp.get("/articles/<slug>/experiences.csv")
+def experiences_csv(slug: str) -> Response:
+    """The shared experiences of published comments: no names, e-mails or addresses."""
+    article = _article_or_404(slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPERIENCE_CSV_COLUMNS)
+    for comment in published_experiences(article):
+        writer.writerow(experience_row(comment))
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{article.slug}-experiences.csv"'
+    )
+    return response
 
 
 @bp.app_errorhandler(CSRFError)

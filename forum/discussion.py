@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, func, or_, select
 
 from forum.extensions import db
-from forum.models import MAX_DEPTH, Article, Comment, CommentStatus
+from forum.models import (
+    MAX_DEPTH,
+    Article,
+    Comment,
+    CommentStatus,
+    Experience,
+    ExperienceCondition,
+    ExperienceSideEffect,
+)
 
 
 def published_comments() -> Select[tuple[Comment]]:
@@ -71,19 +79,28 @@ def _thread_roots(article: Article) -> Select[tuple[Comment]]:
     )
 
 
+THREAD_ORDERS = {
+    "oldest": (Comment.created_at.asc(), Comment.id.asc()),
+    "newest": (Comment.created_at.desc(), Comment.id.desc()),
+    "helpful": (Comment.helpful_count.desc(), Comment.created_at.asc(), Comment.id.asc()),
+}
+
+
 def thread_page(
-    article: Article, page: int, per_page: int, own_ids: Collection[int] = ()
+    article: Article,
+    page: int,
+    per_page: int,
+    own_ids: Collection[int] = (),
+    order: str = "oldest",
 ) -> ThreadPage | None:
-    """One page of an article's threads, oldest first, replies whole; None past the last page."""
+    """One page of an article's threads, replies whole; None past the last page."""
     roots_query = _thread_roots(article)
     thread_count = db.session.scalar(select(func.count()).select_from(roots_query.subquery()))
     pages = max(1, -(-thread_count // per_page))
     if page < 1 or page > pages:
         return None
     roots = db.session.scalars(
-        roots_query.order_by(Comment.created_at, Comment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        roots_query.order_by(*THREAD_ORDERS[order]).limit(per_page).offset((page - 1) * per_page)
     ).all()
     replies = (
         db.session.scalars(
@@ -171,3 +188,54 @@ def thread_page_number(comment: Comment, per_page: int) -> int:
     )
     before = db.session.scalar(select(func.count()).select_from(earlier.subquery()))
     return before // per_page + 1
+
+
+def featured_comments(article: Article) -> list[Comment]:
+    """Moderators' picks, newest pick first."""
+    return list(
+        db.session.scalars(
+            published_comments()
+            .where(Comment.article_id == article.id, Comment.featured_at.is_not(None))
+            .order_by(Comment.featured_at.desc())
+            .limit(5)
+        )
+    )
+
+
+@dataclass
+class FilteredPage:
+    comments: list[Comment]
+    page: int
+    pages: int
+    total: int
+
+
+def comments_with_experience(
+    article: Article, condition: str | None, side_effect: str | None, page: int, per_page: int
+) -> FilteredPage | None:
+    """Published comments whose shared experience names a condition and/or a side effect."""
+    query = published_comments().join(Experience).where(Comment.article_id == article.id)
+    if condition:
+        query = query.where(
+            Experience.id.in_(
+                select(ExperienceCondition.experience_id).where(
+                    ExperienceCondition.code == condition
+                )
+            )
+        )
+    if side_effect:
+        query = query.where(
+            Experience.id.in_(
+                select(ExperienceSideEffect.experience_id).where(
+                    ExperienceSideEffect.code == side_effect
+                )
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // per_page))
+    if page < 1 or page > pages:
+        return None
+    comments = db.session.scalars(
+        query.order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return FilteredPage(list(comments), page, pages, total)

@@ -94,18 +94,51 @@ ONSETS = {
 }
 
 
+@dataclass(frozen=True)
+class ExperienceAnswers:
+    """What a person chose in "Share your IVIG experience"; every answer is optional."""
+
+    treatment: str | None = None
+    conditions: tuple[str, ...] = ()
+    route: str | None = None
+    side_effects: tuple[str, ...] = ()
+    helped: str | None = None
+    onset: str | None = None
+
+    def build(self) -> Experience:
+        return Experience(
+            treatment=self.treatment,
+            route=self.route,
+            helped=self.helped,
+            onset=self.onset,
+            conditions=[ExperienceCondition(code=c) for c in dict.fromkeys(self.conditions)],
+            side_effects=[ExperienceSideEffect(code=c) for c in dict.fromkeys(self.side_effects)],
+        )
+
+
+def _in_sentence(label: str) -> str:
+    """ "Lupus nephritis" becomes "lupus nephritis"; "IgG…" keeps its capitals."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _in_order(rows: list, labels: dict[str, str]) -> list[str]:
+    """Known codes, in the order the article (and the form) lists them."""
+    order = list(labels)
+    return sorted((r.code for r in rows if r.code in labels), key=order.index)
+
+
 def describe(experience: Experience) -> str:
     """One line for a comment, e.g. "Received IVIG · lupus nephritis · headache · helped 4/5"."""
     parts = []
     if experience.treatment:
         parts.append(TREATMENT_SHORT[experience.treatment])
-    conditions = [CONDITIONS[c.code].lower() for c in experience.conditions if c.code in CONDITIONS]
+    conditions = [_in_sentence(CONDITIONS[c]) for c in _in_order(experience.conditions, CONDITIONS)]
     if conditions:
         parts.append(", ".join(conditions))
     if experience.route:
-        parts.append(ROUTES[experience.route].lower())
+        parts.append(_in_sentence(ROUTES[experience.route]))
     effects = [
-        SIDE_EFFECTS[s.code].lower() for s in experience.side_effects if s.code in SIDE_EFFECTS
+        _in_sentence(SIDE_EFFECTS[e]) for e in _in_order(experience.side_effects, SIDE_EFFECTS)
     ]
     if effects:
         parts.append(
@@ -118,7 +151,7 @@ def describe(experience: Experience) -> str:
     elif experience.helped:
         parts.append(f"helped {experience.helped}/5")
     if experience.onset:
-        parts.append(ONSETS[experience.onset].lower())
+        parts.append(_in_sentence(ONSETS[experience.onset]))
     return " · ".join(parts)
 
 
@@ -194,3 +227,57 @@ def summarize(article: Article) -> Summary:
         answered_helped=sum(helped.values()),
         answered_side_effects=answered_effects,
     )
+
+
+def published_experiences(article: Article) -> list[Comment]:
+    """Published comments of the article that carry an experience, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(Experience)
+            .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def experience_json(experience: Experience | None) -> dict | None:
+    if experience is None:
+        return None
+    return {
+        "treatment": experience.treatment,
+        "conditions": [c.code for c in experience.conditions],
+        "route": experience.route,
+        "side_effects": [s.code for s in experience.side_effects],
+        "helped": experience.helped,
+        "onset": experience.onset,
+    }
+
+
+EXPERIENCE_CSV_COLUMNS = [
+    "comment_id",
+    "created_at",
+    "author_role",
+    "treatment",
+    "conditions",
+    "route",
+    "side_effects",
+    "helped",
+    "onset",
+]
+
+
+def experience_row(comment: Comment) -> list[str | int]:
+    """One CSV row: codes only, so no cell can start a spreadsheet formula."""
+    data = experience_json(comment.experience) or {}
+    return [
+        comment.id,
+        comment.created_at.isoformat(),
+        comment.author_role.value if comment.author_role else "",
+        data.get("treatment") or "",
+        ";".join(data.get("conditions", [])),
+        data.get("route") or "",
+        ";".join(data.get("side_effects", [])),
+        data.get("helped") or "",
+        data.get("onset") or "",
+    ]

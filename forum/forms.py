@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -27,6 +29,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -273,3 +276,122 @@ class ReportForm(FlaskForm):
         validators=[Length(max=1000, message="Please keep the note under 1,000 characters.")],
     )
     submit = SubmitField("Send report")
+
+
+# --- The moderators' tools ----------------------------------------------------------------
+
+NOTE_MAX = 500
+CLOSE_AFTER_MAX_DAYS = 3650
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField(
+        "Comment",
+        filters=[_clean],
+        validators=[
+            DataRequired("The comment cannot be empty; reject or delete it instead."),
+            Length(max=BODY_MAX, message=f"Please keep the text under {BODY_MAX:,} characters."),
+        ],
+    )
+    reason = StringField(
+        "Reason for the edit",
+        filters=[_clean_line],
+        validators=[
+            DataRequired("Say why you edited it, for the moderators' record."),
+            Length(max=300, message="Please keep the reason under 300 characters."),
+        ],
+    )
+    next = HiddenField()
+    submit = SubmitField("Save the edit")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        "Moderator's note, shown under the comment (empty: no note)",
+        filters=[_clean],
+        validators=[
+            Length(max=NOTE_MAX, message=f"Please keep the note under {NOTE_MAX} characters.")
+        ],
+    )
+    note_url = URLField(
+        "Link for more (optional)",
+        filters=[_clean_line],
+        validators=[
+            Optional(),
+            Length(max=500, message="This web address is too long."),
+            _web_address,
+        ],
+    )
+    next = HiddenField()
+
+    def validate_note_url(self, field: URLField) -> None:
+        if field.data and not self.note.data:
+            raise ValidationError("Write the note that the link belongs to.")
+
+
+class WholeNumberField(IntegerField):
+    """A whole number in ASCII digits (int() would also read "١٢"), with one clear message."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not raw:
+            return
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+            raise ValueError(self.gettext("Enter a whole number."))
+        self.data = int(raw)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:  # already said; the range check would only repeat it
+            raise StopValidation()
+
+
+class ArticleCommentsForm(FlaskForm):
+    comments_closed = BooleanField("Close new comments")
+    close_comments_after_days = WholeNumberField(
+        "Close automatically this many days after publication (empty: never)",
+        validators=[
+            Optional(),
+            NumberRange(
+                1,
+                CLOSE_AFTER_MAX_DAYS,
+                message=f"Enter a number of days from 1 to {CLOSE_AFTER_MAX_DAYS:,}, or nothing.",
+            ),
+        ],
+    )
+    submit = SubmitField("Save")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    """A YYYY-MM-DD date, or None for anything else (empty, another format, no such day)."""
+    if not value or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _iso_date(form: FlaskForm, field: StringField) -> None:
+    if field.data and parse_iso_date(field.data) is None:
+        raise ValidationError("Enter a date as YYYY-MM-DD, such as 2026-03-31.")
+
+
+class LogFilterForm(FlaskForm):
+    """The event log's filters: a plain GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    moderator = SelectField("Moderator", choices=[], default="")
+    action = SelectField("Action", choices=[], default="")
+    date_from = StringField("From", name="from", filters=[_clean_line], validators=[_iso_date])
+    date_to = StringField("To", name="to", filters=[_clean_line], validators=[_iso_date])
+
+    def validate_date_to(self, field: StringField) -> None:
+        start, end = parse_iso_date(self.date_from.data), parse_iso_date(field.data)
+        if start and end and end < start:
+            raise ValidationError("The end date is before the start date.")

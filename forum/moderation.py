@@ -8,23 +8,27 @@ never commit: the caller does, once, so nothing is stored half-way.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import (
     MAX_DEPTH,
     Article,
+    AuthorRole,
     Block,
     BlockKind,
     Comment,
     CommentStatus,
     ModerationEvent,
     Moderator,
+    Report,
     utcnow,
 )
-from forum.screening import Submission, screen
+from forum.sanitize import render_comment
+from forum.screening import Submission, body_digest, screen
 
 REJECT_REASONS = {
     "spam": "Spam",
@@ -35,11 +39,14 @@ REJECT_REASONS = {
     "private-information": "Private information",
     "other": "Other",
 }
+# The action forum.reactions logs when readers' reports take a comment off the page.
+HIDDEN_BY_REPORTS = "hidden-by-reports"
 
 
 def submit_comment(sub: Submission) -> Comment:
     """Screen a new comment and add it to the session; raises Refused instead of storing it."""
-    status, reasons = screen(sub)
+    screening = screen(sub)
+    status, reasons = screening.status, screening.reasons
     parent = sub.parent
     comment = Comment(
         article=sub.article,
@@ -53,6 +60,10 @@ def submit_comment(sub: Submission) -> Comment:
         body_digest=sub.body_digest,
         status=CommentStatus.PENDING,
         screening_reasons="\n".join(reasons),
+        urgent=screening.urgent,
+        highlights=json.dumps(screening.highlights) if screening.highlights else "",
+        author_role=sub.author_role,
+        experience=sub.experience.build() if sub.experience else None,
         ip=sub.ip,
         user_agent=(sub.user_agent or "")[:400] or None,
         created_at=sub.now,
@@ -116,7 +127,12 @@ MODERATOR_ACTIONS = {
 def moderate(
     comment: Comment, action: str, moderator: Moderator, reason_code: str | None = None
 ) -> ModerationEvent | None:
-    """A moderator's action ("approve", "reject", "spam" or "delete") on one comment."""
+    """A moderator's action ("approve", "reject", "spam" or "delete") on one comment.
+
+    Deciding on a comment also settles the readers' reports of it.
+    """
+    if comment.open_report_count:
+        resolve_reports(comment, moderator)
     if action != "reject":
         reason_code = None
     elif reason_code not in REJECT_REASONS:
@@ -176,3 +192,160 @@ def lift_block(block: Block, moderator: Moderator) -> None:
         )
     )
     db.session.delete(block)
+
+
+# --- Moderators' tools beyond status: reports, edits, picks, notes, badges, closing ---------
+
+
+def _log(
+    moderator: Moderator,
+    action: str,
+    *,
+    comment: Comment | None = None,
+    article: Article | None = None,
+    reason: str = "",
+) -> ModerationEvent:
+    event = ModerationEvent(
+        comment_id=comment.id if comment else None,
+        article_id=article.id if article else None,
+        moderator_id=moderator.id,
+        action=action,
+        reason=reason,
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def _public_change(article_id: int) -> None:
+    """Something the public sees changed: pages, feeds and the API get new ETags."""
+    db.session.execute(
+        update(Article).where(Article.id == article_id).values(comments_changed_at=utcnow())
+    )
+
+
+def resolve_reports(comment: Comment, moderator: Moderator) -> int:
+    """Close every open report of this comment; the number closed."""
+    resolved = db.session.execute(
+        update(Report)
+        .where(Report.comment_id == comment.id, Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolved_by_id=moderator.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    comment.open_report_count = 0
+    return resolved
+
+
+def hidden_by_reports(comment: Comment) -> bool:
+    """True when the comment waits only because readers' reports took it off the page."""
+    if comment.status is not CommentStatus.PENDING:
+        return False
+    latest = db.session.scalar(
+        select(ModerationEvent.action)
+        .where(
+            ModerationEvent.comment_id == comment.id,
+            ModerationEvent.to_status.is_not(None),
+        )
+        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
+        .limit(1)
+    )
+    return latest == HIDDEN_BY_REPORTS
+
+
+def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent | None:
+    """Readers' reports were unfounded: close them, and put back a comment they hid.
+
+    None when there was nothing to dismiss.
+    """
+    people = comment.open_report_count
+    restore = hidden_by_reports(comment)
+    if not resolve_reports(comment, moderator) and not restore:
+        return None
+    reason = f"Dismissed reports from {people} {'person' if people == 1 else 'people'}"
+    if restore:
+        event = change_status(
+            comment,
+            CommentStatus.APPROVED,
+            moderator=moderator,
+            action="dismiss-reports",
+            reason=reason + "; published again",
+        )
+        if event is not None:
+            return event
+    return _log(moderator, "dismiss-reports", comment=comment, reason=reason)
+
+
+EDIT_PREVIOUS = "\n\nPrevious text:\n"
+
+
+def edit_comment(comment: Comment, body: str, reason: str, moderator: Moderator) -> ModerationEvent:
+    """Replace a comment's text; the event keeps the reason and the text it replaced."""
+    previous = comment.body
+    comment.body = body
+    comment.body_html = str(render_comment(body))
+    comment.body_digest = body_digest(body)
+    comment.edited_by_moderator_at = utcnow()
+    # The offsets were into the old text; what is left to flag is the moderator's call.
+    comment.highlights = ""
+    if comment.is_public:
+        _public_change(comment.article_id)
+    return _log(moderator, "edit", comment=comment, reason=reason + EDIT_PREVIOUS + previous)
+
+
+def split_edit_reason(reason: str) -> tuple[str, str | None]:
+    """An "edit" event's reason as (the moderator's reason, the text it replaced)."""
+    said, found, previous = reason.partition(EDIT_PREVIOUS)
+    return said, previous if found else None
+
+
+def set_featured(comment: Comment, featured: bool, moderator: Moderator) -> ModerationEvent | None:
+    """Make a comment a "Moderator's pick", or no longer; None when nothing changed."""
+    if featured == (comment.featured_at is not None):
+        return None
+    comment.featured_at = utcnow() if featured else None
+    if comment.is_public:
+        _public_change(comment.article_id)
+    return _log(moderator, "feature" if featured else "unfeature", comment=comment)
+
+
+def set_moderator_note(
+    comment: Comment, note: str, url: str | None, moderator: Moderator
+) -> ModerationEvent | None:
+    """Attach a short note (and link) shown under the comment; an empty note clears it."""
+    url = (url or None) if note else None
+    if (note, url) == (comment.moderator_note, comment.moderator_note_url):
+        return None
+    comment.moderator_note, comment.moderator_note_url = note, url
+    if comment.is_public:
+        _public_change(comment.article_id)
+    if not note:
+        return _log(moderator, "clear-note", comment=comment)
+    return _log(moderator, "note", comment=comment, reason=note + (f"\n{url}" if url else ""))
+
+
+def set_role_verified(
+    comment: Comment, verified: bool, moderator: Moderator
+) -> ModerationEvent | None:
+    """Verify a healthcare professional's badge, or take the verification back."""
+    if comment.author_role is not AuthorRole.PROFESSIONAL:
+        raise ValueError("only a healthcare professional's badge can be verified")
+    if comment.role_verified == verified:
+        return None
+    comment.role_verified = verified
+    if comment.is_public:
+        _public_change(comment.article_id)
+    return _log(moderator, "verify-role" if verified else "unverify-role", comment=comment)
+
+
+def set_comment_closing(
+    article: Article, closed: bool, after_days: int | None, moderator: Moderator
+) -> ModerationEvent | None:
+    """Close an article's comments now, or after some days from publication, or open them."""
+    if (closed, after_days) == (article.comments_closed, article.close_comments_after_days):
+        return None
+    article.comments_closed = closed
+    article.close_comments_after_days = after_days
+    _public_change(article.id)  # the form gives way to a notice, or comes back
+    state = "closed" if closed else "open"
+    after = f"; closing {after_days} day(s) after publication" if after_days else ""
+    return _log(moderator, "comments-closing", article=article, reason=f"Comments {state}{after}")

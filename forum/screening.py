@@ -22,8 +22,18 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
+from forum import safety
+from forum.experiences import ExperienceAnswers
 from forum.extensions import db
-from forum.models import Article, Block, BlockKind, Comment, CommentStatus, utcnow
+from forum.models import (
+    Article,
+    AuthorRole,
+    Block,
+    BlockKind,
+    Comment,
+    CommentStatus,
+    utcnow,
+)
 from forum.sanitize import render_comment
 from forum.settings import current_settings
 
@@ -44,6 +54,9 @@ class Submission:
     user_agent: str | None
     form_age: timedelta | None  # since the form was first served; None: token missing or bad
     honeypot: str = ""
+    author_role: AuthorRole | None = None
+    experience: ExperienceAnswers | None = None
+    confirmed: bool = False  # the person chose "Post anyway" after being asked to check
     now: datetime = field(default_factory=utcnow)
 
     @cached_property
@@ -59,24 +72,41 @@ class Verdict(StrEnum):
     PUBLISH = "publish"
     HOLD = "hold"
     SPAM = "spam"
+    CONFIRM = "confirm"  # ask the person to check their text; held if they post anyway
     REFUSE = "refuse"
+
+
+Highlight = tuple[int, int, str]  # start and end offsets into the body, and a label
 
 
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
     reason: str  # for the moderator
-    message: str = ""  # for a refusal: what the person is told, their text kept
+    message: str = ""  # for a refusal or a question: what the person is told, text kept
     http_status: int = 422
     restart_form: bool = False  # for a refusal: serve the form with a new start time
+    urgent: bool = False  # the comment describes symptoms that need help now
+    highlights: tuple[Highlight, ...] = ()
 
 
 class Refused(Exception):
     """A comment that is not stored; the person is told why and keeps their text."""
 
-    def __init__(self, decision: Decision) -> None:
+    def __init__(self, decision: Decision, needs_confirmation: bool = False) -> None:
         super().__init__(decision.message)
         self.decision = decision
+        self.needs_confirmation = needs_confirmation
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the rules decided for a comment that is stored."""
+
+    status: CommentStatus
+    reasons: list[str]
+    urgent: bool
+    highlights: list[Highlight]
 
 
 Rule = Callable[[Submission], Decision | None]
@@ -257,6 +287,56 @@ def returning_author(sub: Submission) -> Decision | None:
     return Decision(Verdict.PUBLISH, "Returning author with an approved comment")
 
 
+def _highlights(findings: list[safety.Finding]) -> tuple[Highlight, ...]:
+    return tuple((f.start, f.end, f.label) for f in findings)
+
+
+def _labels(findings: list[safety.Finding]) -> str:
+    return ", ".join(dict.fromkeys(f.label for f in findings))
+
+
+def urgent_symptoms(sub: Submission) -> Decision | None:
+    """Symptoms the article says need medical attention at once, happening now."""
+    findings = safety.find_urgent_symptoms(sub.body)
+    if not findings:
+        return None
+    return Decision(
+        Verdict.HOLD,
+        f"Urgent: describes {_labels(findings)} happening now",
+        urgent=True,
+        highlights=_highlights(findings),
+    )
+
+
+def private_details(sub: Submission) -> Decision | None:
+    """Phone numbers, addresses and the like: public once posted."""
+    findings = safety.find_private_details(sub.body)
+    if not findings:
+        return None
+    what = _labels(findings)
+    return Decision(
+        Verdict.CONFIRM,
+        f"Private details: {what} (the author chose to post anyway)",
+        f"Your comment seems to include {what}. Everything you post here is public.",
+        highlights=_highlights(findings),
+    )
+
+
+def medical_advice(sub: Submission) -> Decision | None:
+    """Telling others what to do with their treatment, rather than sharing one's own."""
+    findings = safety.find_medical_advice(sub.body)
+    if not findings:
+        return None
+    return Decision(
+        Verdict.CONFIRM,
+        "Tells others what to do with their treatment (the author chose to post anyway)",
+        "Your comment seems to tell others what to do with their treatment. Every "
+        "patient's treatment is different: could you put it as your own experience, "
+        "such as “I stopped … after talking to my doctor”?",
+        highlights=_highlights(findings),
+    )
+
+
 SCREENING_RULES: list[Rule] = [
     form_timing,
     honeypot,
@@ -265,14 +345,17 @@ SCREENING_RULES: list[Rule] = [
     duplicate,
     many_links,
     word_lists,
+    urgent_symptoms,
+    private_details,
+    medical_advice,
     returning_author,
 ]
 
 _STRENGTH = {Verdict.PUBLISH: 0, Verdict.HOLD: 1, Verdict.SPAM: 2}
 
 
-def screen(sub: Submission) -> tuple[CommentStatus, list[str]]:
-    """The status a new comment starts with, and the reasons the rules gave."""
+def screen(sub: Submission) -> Screening:
+    """The status a new comment starts with, and why; raises Refused if it is not stored."""
     decisions: list[Decision] = []
     for rule in SCREENING_RULES:
         decision = rule(sub)
@@ -281,10 +364,19 @@ def screen(sub: Submission) -> tuple[CommentStatus, list[str]]:
         if decision.verdict is Verdict.REFUSE:
             raise Refused(decision)
         decisions.append(decision)
-    reasons = [d.reason for d in decisions]
-    strongest = max((d.verdict for d in decisions), key=_STRENGTH.__getitem__, default=None)
-    if strongest is Verdict.SPAM:
-        return CommentStatus.SPAM, reasons
-    if strongest is Verdict.PUBLISH:
-        return CommentStatus.APPROVED, reasons
-    return CommentStatus.PENDING, reasons
+    questions = [d for d in decisions if d.verdict is Verdict.CONFIRM]
+    if questions and not sub.confirmed:
+        message = " ".join(d.message for d in questions)
+        raise Refused(Decision(Verdict.REFUSE, "", message), needs_confirmation=True)
+    verdicts = [Verdict.HOLD if d.verdict is Verdict.CONFIRM else d.verdict for d in decisions]
+    strongest = max(verdicts, key=_STRENGTH.__getitem__, default=None)
+    status = {
+        Verdict.SPAM: CommentStatus.SPAM,
+        Verdict.PUBLISH: CommentStatus.APPROVED,
+    }.get(strongest, CommentStatus.PENDING)
+    return Screening(
+        status=status,
+        reasons=[d.reason for d in decisions],
+        urgent=any(d.urgent for d in decisions),
+        highlights=[h for d in decisions for h in d.highlights],
+    )

@@ -75,8 +75,13 @@ def post_comment(
     return client.post(f"/articles/{slug}/comments", data=data)
 
 
+def _messages(html: str) -> list[str]:
+    """The alerts and field errors of a page: what a failed post told the person."""
+    return re.findall(r'class="(?:alert|error|question)"[^>]*>\s*(?:<p>)?([^<]+)', html)
+
+
 def comment_id(response: TestResponse) -> int:
-    assert response.status_code == 302, (response.status_code, response.get_data(as_text=True))
+    assert response.status_code == 302, (response.status_code, _messages(response.text))
     match = re.search(r"#comment-(\d+)$", response.headers["Location"])
     assert match, response.headers["Location"]
     return int(match.group(1))

@@ -17,7 +17,19 @@ from tests.helpers import ARTICLE, comment_id, moderate, post_comment
 
 API = f"/api/articles/{ARTICLE}/comments"
 # What a comment may publish; anything else (e-mail, IP, user agent, status...) must stay out.
-PUBLIC_FIELDS = {"id", "parent_id", "depth", "author_name", "website", "created_at", "body_html"}
+PUBLIC_FIELDS = {
+    "id",
+    "parent_id",
+    "depth",
+    "author_name",
+    "website",
+    "created_at",
+    "body_html",
+    "author_role",
+    "role_verified",
+    "experience",
+    "helpful_count",
+}
 REQUIRED_FIELDS = {"id", "parent_id", "author_name", "website", "created_at", "body_html"}
 
 

@@ -152,7 +152,7 @@ def test_fixing_a_mistake_keeps_the_first_start_time(app, client):
     assert again.status_code == 422
     from tests.helpers import form_fields
 
-    data = form_fields(again.text, "/comments")  # the new page's hidden fields
+    data = form_fields(again.text, "/ivig-for-lupus/comments")  # the new page's hidden fields
     data.update(author_name="Ann", author_email="ann@example.org", body="Typed once")
     cid = comment_id(client.post("/articles/ivig-for-lupus/comments", data=data))
     with app.app_context():

@@ -51,7 +51,7 @@ def test_queue_shows_pending_first_with_what_moderators_need(client, mod_client,
             data={
                 **form_fields(
                     client.get(f"/articles/ivig-for-lupus?replytocom={parent}").text,
-                    "/comments",
+                    "/ivig-for-lupus/comments",
                 ),
                 "author_name": "Bea",
                 "author_email": "bea@example.org",
