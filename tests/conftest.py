@@ -132,3 +132,53 @@ def mod_client(app: Flask, moderator: int) -> FlaskClient:
     response = sign_in(client)
     assert response.status_code == 302
     return client
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for rcpt, m in self.messages if address in rcpt]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    from tests.services import free_port
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield sink, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    """The SMTP sink, emptied for this test."""
+    sink, _ = smtp_server
+    sink.messages.clear()
+    return sink
+
+
+@pytest.fixture
+def mail_config(smtp_server) -> dict:
+    _, port = smtp_server
+    return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_DEFAULT_SENDER": "forum@forum.test",
+        "FORUM_SEND_MAIL_AFTER_REQUEST": False,  # tests send the outbox when they choose
+    }

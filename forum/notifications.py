@@ -1,0 +1,217 @@
+"""Every e-mail the forum sends, and what triggers it.
+
+- held for review: to each moderator when a new comment waits (or one daily digest);
+- your comment is published: to its author, if they ticked it, when it is approved;
+- about your comment: to its author, if they ticked any e-mail, when it is rejected;
+- new reply: to the parent's author, if they ticked it, when a reply is published;
+- new comment: to confirmed subscribers of the article, when a comment is published;
+- confirm your subscription: to whoever subscribed (double opt-in);
+- your comments: the "manage my comments" link, to whoever asked for it.
+
+Messages to commenters never name another commenter's e-mail address; each carries
+a one-click unsubscribe link (RFC 8058) that needs no sign-in.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.links import absolute_url, comment_url
+from forum.mail import make_token, queue_message
+from forum.models import Comment, CommentStatus, Moderator, Subscription
+from forum.sanitize import plain_excerpt
+
+DECISION_LINK_AGE = timedelta(days=7)
+SITE = "IVIG patient forum"
+
+REJECTION_WORDS = {
+    "spam": "it looked like advertising",
+    "off-topic": "it was not about IVIG or this article",
+    "abusive": "it was not kind to other readers",
+    "misinformation": "it included medical claims we could not let stand",
+    "harmful-advice": "it gave advice that could harm someone whose treatment is different",
+    "private-information": "it included private details that should not be public",
+    "other": "it did not fit our community guidelines",
+}
+
+
+def _unsubscribe_headers(email: str) -> tuple[dict[str, str], str]:
+    url = absolute_url("account.unsubscribe", token=make_token("unsubscribe", email=email))
+    headers = {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return headers, url
+
+
+def _to_commenter(email: str | None, subject: str, text: str, kind: str) -> None:
+    if not email:
+        return
+    headers, unsubscribe = _unsubscribe_headers(email)
+    body = f"{text}\n\n--\nStop all e-mail from the {SITE}: {unsubscribe}\n"
+    queue_message(email, subject, body, kind, headers)
+
+
+def _quote(comment: Comment) -> str:
+    return "\n".join("> " + line for line in plain_excerpt(comment.body_html, 600).splitlines())
+
+
+def comment_published(comment: Comment) -> None:
+    if not comment.notify_on_publish:
+        return
+    _to_commenter(
+        comment.author_email,
+        f"Your comment on {comment.article.short_title} is published",
+        f"Hello {comment.author_name},\n\nYour comment is now published:\n\n{_quote(comment)}\n\n"
+        f"Read it in the discussion: {comment_url(comment)}",
+        "published",
+    )
+
+
+def comment_rejected(comment: Comment, reason_code: str | None) -> None:
+    if not (comment.notify_on_publish or comment.notify_on_reply):
+        return
+    why = REJECTION_WORDS.get(reason_code or "other", REJECTION_WORDS["other"])
+    _to_commenter(
+        comment.author_email,
+        f"About your comment on {comment.article.short_title}",
+        f"Hello {comment.author_name},\n\nThank you for taking the time to write. A moderator "
+        f"decided not to publish your comment, because {why}. We know that sharing your "
+        "experience takes effort, and you are welcome to write again.\n\n"
+        f"Your comment was:\n\n{_quote(comment)}",
+        "rejected",
+    )
+
+
+def reply_published(reply: Comment) -> None:
+    parent = reply.parent
+    if parent is None or not parent.notify_on_reply or not parent.author_email:
+        return
+    if parent.author_email == reply.author_email:
+        return
+    _to_commenter(
+        parent.author_email,
+        f"{reply.author_name} replied to your comment on {reply.article.short_title}",
+        f"Hello {parent.author_name},\n\n{reply.author_name} replied to your comment:\n\n"
+        f"{_quote(reply)}\n\nRead the conversation: {comment_url(reply)}",
+        "reply",
+    )
+
+
+def new_comment_for_subscribers(comment: Comment) -> None:
+    subscribers = db.session.scalars(
+        select(Subscription.email).where(
+            Subscription.article_id == comment.article_id,
+            Subscription.confirmed_at.is_not(None),
+        )
+    ).all()
+    for email in subscribers:
+        if email == comment.author_email:
+            continue
+        _to_commenter(
+            email,
+            f"New comment on {comment.article.short_title}",
+            f"{comment.author_name} wrote:\n\n{_quote(comment)}\n\nRead it: {comment_url(comment)}",
+            "subscription",
+        )
+
+
+def on_status_change(
+    comment: Comment, old: CommentStatus, reason_code: str | None, first_approval: bool
+) -> None:
+    """Called by forum.moderation whenever a comment changes status."""
+    if first_approval:
+        comment_published(comment)
+        reply_published(comment)
+        new_comment_for_subscribers(comment)
+    elif comment.status is CommentStatus.REJECTED and old is CommentStatus.PENDING:
+        comment_rejected(comment, reason_code)
+
+
+def _decision_links(comment: Comment, moderator: Moderator) -> str:
+    lines = []
+    for action, label in (("approve", "Approve"), ("reject", "Reject")):
+        token = make_token("decide", comment=comment.id, action=action, moderator=moderator.id)
+        lines.append(f"{label}: {absolute_url('account.decide', token=token)}")
+    return "\n".join(lines)
+
+
+def _held_summary(comment: Comment, moderator: Moderator) -> str:
+    reasons = comment.screening_reasons.replace("\n", "; ") or "every comment waits for review"
+    urgent = "URGENT: describes symptoms that need help now.\n" if comment.urgent else ""
+    return (
+        f"{urgent}{comment.author_name} on {comment.article.short_title}:\n\n{_quote(comment)}\n\n"
+        f"Held because: {reasons}\n\n{_decision_links(comment, moderator)}\n"
+        f"(Each link opens a page with one button; links work once, for 7 days.)"
+    )
+
+
+def held_for_review(comment: Comment) -> None:
+    """Tell moderators about a held comment, unless they chose a daily digest."""
+    from forum.settings import current_settings  # settings import the models; keep this lazy
+
+    if current_settings().moderator_digest:
+        return
+    for moderator in _moderators():
+        queue_message(
+            moderator.email,
+            f"{'[URGENT] ' if comment.urgent else ''}Comment waiting: {comment.author_name} "
+            f"on {comment.article.short_title}",
+            f"Hello {moderator.display_name},\n\nA comment waits for review.\n\n"
+            f"{_held_summary(comment, moderator)}\n\nThe queue: {absolute_url('queue.index')}",
+            "held",
+        )
+
+
+def moderator_digest(pending: list[Comment]) -> int:
+    """One message per moderator listing every comment that waits; returns messages queued."""
+    if not pending:
+        return 0
+    moderators = _moderators()
+    for moderator in moderators:
+        parts = [_held_summary(comment, moderator) for comment in pending]
+        queue_message(
+            moderator.email,
+            f"{len(pending)} comment(s) waiting for review",
+            f"Hello {moderator.display_name},\n\n" + "\n\n----\n\n".join(parts)
+            + f"\n\nThe queue: {absolute_url('queue.index')}",
+            "digest",
+        )
+    return len(moderators)
+
+
+def _moderators() -> list[Moderator]:
+    return list(db.session.scalars(select(Moderator).where(Moderator.active.is_(True))))
+
+
+def subscription_confirmation(subscription: Subscription) -> None:
+    token = make_token("subscribe", subscription=subscription.id, email=subscription.email)
+    queue_message(
+        subscription.email,
+        f"Please confirm: new comments on {subscription.article.short_title}",
+        "Someone (we hope you) asked for an e-mail about each new comment on "
+        f"“{subscription.article.title}”.\n\nTo confirm, open: "
+        f"{absolute_url('account.confirm_subscription', token=token)}\n\n"
+        "If it was not you, ignore this message: nothing more will be sent.",
+        "subscribe",
+        requested=True,
+    )
+
+
+def manage_link(email: str) -> None:
+    token = make_token("manage", email=email)
+    minutes = int(current_app.config["FORUM_MANAGE_LINK_AGE"].total_seconds() // 60)
+    queue_message(
+        email,
+        f"Your comments on the {SITE}",
+        "Here is your link to see, edit, delete or download the comments you posted with "
+        f"this address, and to stop all e-mail:\n\n{absolute_url('account.manage', token=token)}"
+        f"\n\nThe link works once, for {minutes} minutes. If you did not ask for it, ignore "
+        "this message.",
+        "manage",
+        requested=True,
+    )
