@@ -3,6 +3,7 @@
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,10 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_BASE_URL": base_url,
         "FORUM_FORM_MAX_AGE": 24 * 3600,
         "FORUM_REVIEW_TIME": "Comments are usually reviewed within 2 days.",
+        "FORUM_MANAGE_LINK_AGE": timedelta(hours=1),
+        "FORUM_SEND_MAIL_AFTER_REQUEST": True,
+        "FORUM_IP_RETENTION_DAYS": int(env("FORUM_IP_RETENTION_DAYS", "30")),
+        "FORUM_SPAM_RETENTION_DAYS": int(env("FORUM_SPAM_RETENTION_DAYS", "30")),
         "FORUM_POST_LIMIT": "5 per minute;50 per day",
         "FORUM_LOGIN_LIMIT": "5 per minute",
         "FORUM_THREADS_PER_PAGE": 50,
