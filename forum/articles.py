@@ -40,10 +40,12 @@ from forum.experiences import (
 )
 from forum.extensions import db, limiter
 from forum.forms import CommentForm, EmptyForm, ReportForm
+from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation import submit_comment
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.safety import find_urgent_symptoms
+from forum.sanitize import render_comment
 from forum.screening import Refused, Submission, form_age, sign_form_start
 from forum.security import whole_number
 from forum.settings import current_settings
@@ -54,6 +56,7 @@ HONEYPOT_FIELD = "homepage"  # hidden from people; see templates/articles/show.h
 OWN_COMMENTS_KEY = "own_comments"
 OWN_COMMENTS_KEPT = 50
 REPORTED_KEY = "reported"
+REMEMBER_KEY = "commenter"  # name and e-mail, only if the person ticked "Save my name…"
 CLOSED = "Comments on this article are closed. Your text was not posted; it is kept below."
 URGENT_MESSAGE = (
     "Your comment describes symptoms that need medical attention now. Please call your "
@@ -145,6 +148,7 @@ def _render_article(
     status: int = 200,
     refusal: str | None = None,
     question: str | None = None,
+    preview: str | None = None,
 ) -> tuple[str, int]:
     page = _page_argument() if request.method == "GET" else 1
     view = DiscussionView.from_request()
@@ -180,6 +184,7 @@ def _render_article(
         reply_to=reply_to,
         refusal=refusal,
         question=question,
+        preview=preview,
         urgent=urgent,
         own_ids=set(_own_comment_ids()),
         settings=current_settings(),
@@ -191,6 +196,11 @@ def _render_article(
 def show(slug: str) -> tuple[str, int]:
     article = _article_or_404(slug)
     form = CommentForm()
+    remembered = session.get(REMEMBER_KEY)
+    if isinstance(remembered, dict):
+        form.author_name.data = str(remembered.get("name", ""))[:80]
+        form.author_email.data = str(remembered.get("email", ""))[:254]
+        form.remember_me.data = True
     if reply_to := request.args.get("replytocom"):
         form.parent_id.data = str(_reply_target(article, reply_to).id)
     return _render_article(article, form)
@@ -219,6 +229,8 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
     parent = _reply_target(article, form.parent_id.data)
     if not form.validate_on_submit():
         return _render_article(article, form, 422)
+    if request.form.get("preview"):
+        return _render_article(article, form, preview=render_comment(form.body.data))
     submission = Submission(
         article=article,
         parent=parent,
@@ -233,6 +245,8 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         author_role=AuthorRole(form.author_role.data) if form.author_role.data else None,
         experience=_experience_answers(form),
         confirmed=bool(form.post_anyway.data),
+        notify_on_publish=form.notify_on_publish.data,
+        notify_on_reply=form.notify_on_reply.data,
     )
     try:
         comment = submit_comment(submission)
@@ -245,7 +259,13 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
             form.form_started.data = None
         return _render_article(article, form, decision.http_status, decision.message)
     db.session.commit()
+    send_soon(current_app._get_current_object())
     session[OWN_COMMENTS_KEY] = [*_own_comment_ids(), comment.id][-OWN_COMMENTS_KEPT:]
+    # Opt-in only: otherwise nothing about the person stays in the browser.
+    if form.remember_me.data:
+        session[REMEMBER_KEY] = {"name": comment.author_name, "email": comment.author_email}
+    else:
+        session.pop(REMEMBER_KEY, None)
     if comment.urgent:
         flash(URGENT_MESSAGE, "urgent")
     if comment.status is CommentStatus.APPROVED:

@@ -9,11 +9,16 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
-from forum.models import Moderator
+from forum.housekeeping import purge
+from forum.mail import send_due
+from forum.models import Comment, CommentStatus, Moderator
+from forum.notifications import moderator_digest
+from forum.porting.commands import COMMANDS as PORTING_COMMANDS
 
 forum_cli = AppGroup("forum", help="Manage the forum's content and moderators.")
 
@@ -77,6 +82,53 @@ def ensure_moderator_command() -> None:
         f"  password: {password}\n"
         "This password is shown only once.\n"
     )
+
+
+def _with_links(app: Flask) -> RequestContext:
+    """Commands build links in e-mails: use FORUM_BASE_URL, as a request would."""
+    return app.test_request_context(
+        base_url=app.config.get("FORUM_BASE_URL") or "http://127.0.0.1:5000"
+    )
+
+
+@forum_cli.command("send-mail")
+def send_mail_command() -> None:
+    """Send the e-mail waiting in the outbox (run it from cron every few minutes)."""
+    sent, failed = send_due()
+    click.echo(f"{sent} sent, {failed} failed (failed ones are retried later)")
+
+
+@forum_cli.command("send-digest")
+def send_digest_command() -> None:
+    """E-mail moderators one list of the comments that wait (run it daily from cron)."""
+    from flask import current_app
+
+    pending = db.session.scalars(
+        select(Comment)
+        .where(Comment.status == CommentStatus.PENDING)
+        .order_by(Comment.urgent.desc(), Comment.created_at)
+    ).all()
+    with _with_links(current_app._get_current_object()):
+        queued = moderator_digest(list(pending))
+        db.session.commit()
+    click.echo(f"{len(pending)} comment(s) waiting; {queued} digest(s) queued")
+
+
+@forum_cli.command("purge")
+def purge_command() -> None:
+    """Forget what the privacy page says is forgotten: old IPs, spam, sent mail."""
+    counts = purge()
+    db.session.commit()
+    click.echo(
+        f"IP addresses erased from {counts.addresses_erased} comment(s); "
+        f"{counts.comments_deleted} spam or rejected comment(s) deleted; "
+        f"{counts.messages_deleted} sent e-mail(s) and {counts.tokens_deleted} used link(s) "
+        "forgotten"
+    )
+
+
+for command in PORTING_COMMANDS:  # import-wordpress, import-disqus, import-isso, export, import
+    forum_cli.add_command(command)
 
 
 def init_app(app: Flask) -> None:

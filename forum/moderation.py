@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from forum import notifications
 from forum.extensions import db
 from forum.models import (
     MAX_DEPTH,
@@ -64,6 +65,8 @@ def submit_comment(sub: Submission) -> Comment:
         highlights=json.dumps(screening.highlights) if screening.highlights else "",
         author_role=sub.author_role,
         experience=sub.experience.build() if sub.experience else None,
+        notify_on_publish=sub.notify_on_publish,
+        notify_on_reply=sub.notify_on_reply,
         ip=sub.ip,
         user_agent=(sub.user_agent or "")[:400] or None,
         created_at=sub.now,
@@ -71,7 +74,9 @@ def submit_comment(sub: Submission) -> Comment:
     db.session.add(comment)
     db.session.flush()  # the id is needed for root_id
     comment.root_id = parent.root_id if parent else comment.id
-    if status is not CommentStatus.PENDING:
+    if status is CommentStatus.PENDING:
+        notifications.held_for_review(comment)
+    else:
         change_status(comment, status, action="screened", reason="; ".join(reasons))
     return comment
 
@@ -91,8 +96,10 @@ def change_status(
         return None
     comment.status = status
     now = utcnow()
-    if status is CommentStatus.APPROVED and comment.approved_at is None:
+    first_approval = status is CommentStatus.APPROVED and comment.approved_at is None
+    if first_approval:
         comment.approved_at = now
+    comment.decided_at = None if status is CommentStatus.PENDING else now
     delta = (status is CommentStatus.APPROVED) - (old is CommentStatus.APPROVED)
     db.session.execute(
         update(Article)
@@ -113,6 +120,7 @@ def change_status(
         created_at=now,
     )
     db.session.add(event)
+    notifications.on_status_change(comment, old, reason_code, first_approval)
     return event
 
 

@@ -57,6 +57,8 @@ class Submission:
     author_role: AuthorRole | None = None
     experience: ExperienceAnswers | None = None
     confirmed: bool = False  # the person chose "Post anyway" after being asked to check
+    notify_on_publish: bool = False
+    notify_on_reply: bool = False
     now: datetime = field(default_factory=utcnow)
 
     @cached_property

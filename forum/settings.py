@@ -24,6 +24,7 @@ class ForumSettings:
     spam_words: tuple[str, ...]
     approve_returning_authors: bool
     review_time: str  # told to people whose comment waits, e.g. "within 2 days"
+    moderator_digest: bool  # one e-mail a day to moderators instead of one per held comment
 
 
 def _defaults() -> ForumSettings:
@@ -35,6 +36,7 @@ def _defaults() -> ForumSettings:
         spam_words=DEFAULT_SPAM_WORDS,
         approve_returning_authors=True,
         review_time=config["FORUM_REVIEW_TIME"],
+        moderator_digest=False,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup
 
+from forum.avatars import identicon
 from forum.experiences import CONDITIONS, SIDE_EFFECTS, describe
 from forum.forms import ROLE_LABELS
 from forum.sanitize import plain_excerpt
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(stored_html, "safe_article")
     app.add_template_filter(plain_excerpt)
     app.add_template_filter(describe, "describe_experience")
+    app.add_template_filter(identicon, "avatar")
     app.jinja_env.globals.update(
         role_labels=ROLE_LABELS, conditions=CONDITIONS, side_effects=SIDE_EFFECTS
     )

@@ -180,5 +180,6 @@ def mail_config(smtp_server) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": port,
         "MAIL_DEFAULT_SENDER": "forum@forum.test",
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would not send under TESTING
         "FORUM_SEND_MAIL_AFTER_REQUEST": False,  # tests send the outbox when they choose
     }

@@ -1,0 +1,78 @@
+// Small improvements for the comment form. Everything works without this file.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.comment-form");
+  if (!form) { return; }
+  var respond = document.getElementById("respond");
+  var body = form.querySelector("textarea[name=body]");
+  var parentInput = form.querySelector("input[name=parent_id]");
+  var heading = document.getElementById("respond-title");
+  var originalHeading = heading ? heading.textContent : "";
+  var home = respond ? respond.parentNode : null;
+  var homeNext = respond ? respond.nextSibling : null;
+
+  // Reply under the comment itself, instead of reloading the page with ?replytocom=.
+  function cancelReply(event) {
+    if (event) { event.preventDefault(); }
+    parentInput.value = "";
+    heading.textContent = originalHeading;
+    var cancel = document.getElementById("cancel-reply-js");
+    if (cancel) { cancel.remove(); }
+    home.insertBefore(respond, homeNext);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.reply-link") : null;
+    if (!link || !respond || !parentInput || !heading) { return; }
+    var comment = link.closest("article.comment");
+    var match = comment && comment.id.match(/^comment-(\d+)$/);
+    if (!match) { return; }
+    event.preventDefault();
+    parentInput.value = match[1];
+    var author = comment.querySelector(".comment-author");
+    heading.textContent = "Reply to " + (author ? author.textContent.trim() : "this comment");
+    if (!document.getElementById("cancel-reply-js")) {
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.id = "cancel-reply-js";
+      cancel.className = "secondary";
+      cancel.textContent = "Cancel reply";
+      cancel.addEventListener("click", cancelReply);
+      heading.insertAdjacentElement("afterend", cancel);
+    }
+    comment.insertAdjacentElement("afterend", respond);
+    body.focus();
+  });
+
+  // A live count of characters, announced politely to screen readers.
+  if (body) {
+    var limit = parseInt(body.getAttribute("maxlength"), 10) || 5000;
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.id = "body-count";
+    counter.setAttribute("aria-live", "polite");
+    body.insertAdjacentElement("afterend", counter);
+    var timer = null;
+    var update = function () {
+      var used = body.value.length;
+      counter.textContent = used.toLocaleString() + " of " + limit.toLocaleString() + " characters";
+      counter.classList.toggle("near-limit", used > limit * 0.9);
+    };
+    body.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 250);
+    });
+    update();
+  }
+
+  // Ask before leaving a half-written comment.
+  var submitting = false;
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!submitting && body && body.value.trim() !== "" && body.defaultValue.trim() !== body.value.trim()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
