@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the forum: configuration, extensions, blueprints, error pages and commands."""
     from forum import (
+        account,
         api,
         articles,
         auth,
@@ -21,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         database,
         errors,
         feeds,
+        moderation_log,
         queue,
         security,
         templating,
@@ -48,7 +50,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     limiter.init_app(app)
 
-    for blueprint in (articles.bp, auth.bp, queue.bp, feeds.bp, api.bp):
+    for blueprint in (
+        account.bp,
+        articles.bp,
+        auth.bp,
+        queue.bp,
+        moderation_log.bp,
+        feeds.bp,
+        api.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     security.init_app(app)

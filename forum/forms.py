@@ -145,6 +145,9 @@ class CommentForm(FlaskForm):
     side_effects = MultiCheckboxField("Side effects", choices=_choices(SIDE_EFFECTS))
     helped = RadioField("How much did it help?", choices=_choices(HELPED), validators=[Optional()])
     onset = RadioField("How soon did it work?", choices=_choices(ONSETS), validators=[Optional()])
+    notify_on_publish = BooleanField("Email me when my comment is published")
+    notify_on_reply = BooleanField("Email me when someone replies")
+    remember_me = BooleanField("Save my name and email in this browser for the next time I comment")
     submit = SubmitField("Post comment")
     # Sent by the "Post anyway" button after the forum asked the person to check their text.
     post_anyway = SubmitField("Post anyway")
@@ -164,6 +167,33 @@ class CommentForm(FlaskForm):
     def validate_side_effects(self, field: MultiCheckboxField) -> None:
         if "none" in (field.data or []) and len(field.data) > 1:
             raise ValidationError("Choose “None” or the side effects you had, not both.")
+
+
+class EmailForm(FlaskForm):
+    """Just an e-mail address: subscribing, or asking for the "manage my comments" link."""
+
+    email = EmailField(
+        "Email",
+        filters=[_clean_line],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Length(max=254, message="This email address is too long."),
+            _email_address,
+        ],
+    )
+
+
+class AuthorEditForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        filters=[_clean],
+        validators=[
+            DataRequired("Please write your comment."),
+            Length(
+                max=BODY_MAX, message=f"Please keep your comment under {BODY_MAX:,} characters."
+            ),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):

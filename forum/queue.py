@@ -1,32 +1,68 @@
-"""The moderation area: the queue of comments, blocks and the screening settings."""
+"""The moderation area: the queue of comments, the tools on each, blocks and the settings."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from forum.auth import moderator_required
 from forum.extensions import db
-from forum.forms import ActionForm, BlockForm, BulkModerationForm, SettingsForm
-from forum.models import Block, BlockKind, Comment, CommentStatus, ModerationEvent, utcnow
-from forum.moderation import MODERATOR_ACTIONS, REJECT_REASONS, block_author, lift_block, moderate
+from forum.forms import (
+    ROLE_LABELS,
+    ActionForm,
+    BlockForm,
+    BulkModerationForm,
+    EditCommentForm,
+    EmptyForm,
+    NoteForm,
+    SettingsForm,
+)
+from forum.models import (
+    AuthorRole,
+    Block,
+    BlockKind,
+    Comment,
+    CommentStatus,
+    ModerationEvent,
+    Report,
+    utcnow,
+)
+from forum.moderation import (
+    MODERATOR_ACTIONS,
+    REJECT_REASONS,
+    block_author,
+    dismiss_reports,
+    edit_comment,
+    lift_block,
+    moderate,
+    set_featured,
+    set_moderator_note,
+    set_role_verified,
+    split_edit_reason,
+)
+from forum.moderation_display import highlighted_body, matched_labels, report_summaries
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import current_settings, save_settings
 
 bp = Blueprint("queue", __name__, url_prefix="/moderation")
+Row = TypeVar("Row")
 
-TABS = [
-    CommentStatus.PENDING,
-    CommentStatus.APPROVED,
-    CommentStatus.SPAM,
-    CommentStatus.REJECTED,
-    CommentStatus.DELETED,
-]
+# Tab keys as in ?status=…: the statuses, plus urgent (pending, urgent) and reported.
+TABS = {
+    "pending": "Pending",
+    "urgent": "Urgent",
+    "reported": "Reported",
+    "approved": "Approved",
+    "spam": "Spam",
+    "rejected": "Rejected",
+    "deleted": "Deleted",
+}
 PER_PAGE = 50
 DONE = {
     "approve": "approved",
@@ -36,11 +72,41 @@ DONE = {
 }
 
 
-def _status_counts() -> dict[CommentStatus, int]:
+def _open_reports() -> Select[tuple[int]]:
+    return select(Report.comment_id).where(Report.resolved_at.is_(None))
+
+
+def _tab_counts() -> dict[str, int]:
     rows = db.session.execute(select(Comment.status, func.count()).group_by(Comment.status))
     counts = dict.fromkeys(TABS, 0)
-    counts.update({status: count for status, count in rows})
+    counts.update({status.value: count for status, count in rows})
+    counts["urgent"] = db.session.scalar(
+        select(func.count()).where(Comment.status == CommentStatus.PENDING, Comment.urgent)
+    )
+    counts["reported"] = db.session.scalar(
+        select(func.count(func.distinct(Report.comment_id))).where(Report.resolved_at.is_(None))
+    )
     return counts
+
+
+def _tab_query(tab: str) -> Select[tuple[Comment]]:
+    query = select(Comment)
+    if tab == "pending":
+        # Urgent symptoms first; then first come, first served.
+        pending = Comment.status == CommentStatus.PENDING
+        return query.where(pending).order_by(
+            Comment.urgent.desc(), Comment.created_at.asc(), Comment.id
+        )
+    if tab == "urgent":
+        urgent = (Comment.status == CommentStatus.PENDING) & Comment.urgent
+        return query.where(urgent).order_by(Comment.created_at.desc(), Comment.id.desc())
+    if tab == "reported":
+        return query.where(Comment.id.in_(_open_reports())).order_by(
+            Comment.open_report_count.desc(), Comment.created_at.desc(), Comment.id
+        )
+    return query.where(Comment.status == CommentStatus(tab)).order_by(
+        Comment.created_at.desc(), Comment.id
+    )
 
 
 def _rejection_counts() -> list[tuple[str, int]]:
@@ -53,55 +119,96 @@ def _rejection_counts() -> list[tuple[str, int]]:
     return [(label, counts[code]) for code, label in REJECT_REASONS.items() if counts.get(code)]
 
 
+bp.add_app_template_filter(highlighted_body)
+bp.add_app_template_filter(matched_labels)
+
+
 def _page_number() -> int:
     page = whole_number(request.args.get("page"))
     return page if page and page < 10**6 else 1
 
 
+def _item_context() -> dict[str, object]:
+    """What templates/queue/_item.html needs besides the comment."""
+    return {
+        "action_form": ActionForm(),
+        "block_form": BlockForm(),
+        "actions": MODERATOR_ACTIONS,
+        "role_labels": ROLE_LABELS,
+        "professional": AuthorRole.PROFESSIONAL,
+    }
+
+
 @bp.get("/")
 @moderator_required
 def index() -> str:
-    try:
-        status = CommentStatus(request.args.get("status", CommentStatus.PENDING))
-    except ValueError:
+    tab = request.args.get("status", "pending")
+    if tab not in TABS:
         abort(404)
     page = _page_number()
-    # Pending comments oldest first (first come, first served); the other tabs newest first.
-    pending = status is CommentStatus.PENDING
-    order = Comment.created_at.asc() if pending else Comment.created_at.desc()
     comments = db.session.scalars(
-        select(Comment)
-        .where(Comment.status == status)
+        _tab_query(tab)
         .options(selectinload(Comment.article), selectinload(Comment.parent))
-        .order_by(order, Comment.id)
         .limit(PER_PAGE + 1)
         .offset((page - 1) * PER_PAGE)
     ).all()
+    shown = comments[:PER_PAGE]
     return render_template(
         "queue/index.html",
-        status=status,
+        tab=tab,
         tabs=TABS,
-        counts=_status_counts(),
+        counts=_tab_counts(),
         rejections=_rejection_counts(),
-        comments=comments[:PER_PAGE],
+        comments=shown,
+        reports=report_summaries([c.id for c in shown]),
         page=page,
         has_next=len(comments) > PER_PAGE,
-        action_form=ActionForm(),
         bulk_form=BulkModerationForm(),
-        block_form=BlockForm(),
-        actions=MODERATOR_ACTIONS,
+        **_item_context(),
     )
 
 
-def _back(target: str | None) -> Response:
-    return redirect(target if is_safe_local_path(target) else url_for("queue.index"))
+def _back(target: str | None, default: str | None = None) -> Response:
+    return redirect(target if is_safe_local_path(target) else default or url_for("queue.index"))
+
+
+def row_or_404(model: type[Row], row_id: int) -> Row:
+    """The row with this id from a URL, or 404."""
+    # No row has an id past 64 bits, and SQLite cannot even compare such a number.
+    found = db.session.get(model, row_id) if row_id < 2**63 else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def _comment_or_404(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
-    return comment
+    return row_or_404(Comment, comment_id)
+
+
+def _render_item(found: Comment, status: int = 200, **extra: object) -> tuple[str, int]:
+    events = db.session.scalars(
+        select(ModerationEvent)
+        .where(ModerationEvent.comment_id == found.id)
+        .options(selectinload(ModerationEvent.moderator))
+        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
+    ).all()
+    html = render_template(
+        "queue/item.html",
+        c=found,
+        events=events,
+        reports=report_summaries([found.id]),
+        split_edit_reason=split_edit_reason,
+        **_item_context(),
+        **extra,
+    )
+    return html, status
+
+
+@bp.get("/comments/<int:comment_id>")
+@moderator_required
+def item(comment_id: int) -> tuple[str, int]:
+    """One comment as in the queue, with everything moderators did to it."""
+    return _render_item(_comment_or_404(comment_id))
 
 
 @bp.post("/comments/<int:comment_id>/<any(approve, reject, spam, delete):action>")
@@ -132,6 +239,84 @@ def bulk() -> Response:
         moderate(comment, form.action.data, current_user, reason_code=form.reason.data)
     db.session.commit()
     flash(f"{len(comments)} comment(s) {DONE[form.action.data]}.", "success")
+    return _back(form.next.data)
+
+
+@bp.post("/comments/<int:comment_id>/dismiss-reports")
+@moderator_required
+def dismiss(comment_id: int) -> Response:
+    form = EmptyForm()
+    comment = _comment_or_404(comment_id)
+    event = dismiss_reports(comment, current_user)
+    db.session.commit()
+    if event is None:
+        flash(f"The comment by {comment.author_name} has no open reports.", "success")
+    else:
+        again = " and published it again" if event.to_status is CommentStatus.APPROVED else ""
+        flash(f"Dismissed the reports of the comment by {comment.author_name}{again}.", "success")
+    return _back(form.next.data)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@moderator_required
+def edit(comment_id: int) -> Response | tuple[str, int]:
+    comment = _comment_or_404(comment_id)
+    form = EditCommentForm(
+        data={"body": comment.body, "next": request.args.get("next", "")}
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        if form.body.data != comment.body:
+            edit_comment(comment, form.body.data, form.reason.data, current_user)
+            db.session.commit()
+            flash(f"Saved your edit of the comment by {comment.author_name}.", "success")
+            return _back(form.next.data, url_for("queue.item", comment_id=comment.id))
+        form.body.errors.append("The text is unchanged: edit it, or go back to the queue.")
+    status = 422 if form.errors else 200
+    return render_template("queue/edit.html", form=form, c=comment), status
+
+
+TOGGLED = {
+    "feature": "is now a moderator’s pick",
+    "unfeature": "is no longer a moderator’s pick",
+    "verify": "now has a verified professional badge",
+    "unverify": "no longer has a verified professional badge",
+}
+
+
+@bp.post("/comments/<int:comment_id>/<any(feature, unfeature, verify, unverify):change>")
+@moderator_required
+def toggle(comment_id: int, change: str) -> Response:
+    form = EmptyForm()
+    comment = _comment_or_404(comment_id)
+    if change == "feature" and not comment.is_public:
+        flash("Only a published comment can be a moderator’s pick. Approve it first.", "error")
+    elif change in ("verify", "unverify") and comment.author_role is not AuthorRole.PROFESSIONAL:
+        flash("Only a healthcare professional’s badge can be verified.", "error")
+    else:
+        if change in ("feature", "unfeature"):
+            set_featured(comment, change == "feature", current_user)
+        else:
+            set_role_verified(comment, change == "verify", current_user)
+        db.session.commit()
+        flash(f"The comment by {comment.author_name} {TOGGLED[change]}.", "success")
+    return _back(form.next.data)
+
+
+@bp.post("/comments/<int:comment_id>/note")
+@moderator_required
+def note(comment_id: int) -> Response | tuple[str, int]:
+    form = NoteForm()
+    comment = _comment_or_404(comment_id)
+    if not form.validate_on_submit():
+        # Shown again on the comment's own page, with what was typed and why it was refused.
+        return _render_item(comment, 422, note_form=form)
+    event = set_moderator_note(comment, form.note.data, form.note_url.data, current_user)
+    db.session.commit()
+    if event is not None:
+        done = "Removed the note from" if not form.note.data else "Saved the note on"
+        flash(f"{done} the comment by {comment.author_name}.", "success")
     return _back(form.next.data)
 
 
@@ -197,9 +382,7 @@ def settings() -> Response | tuple[str, int]:
 @bp.post("/blocks/<int:block_id>/lift")
 @moderator_required
 def lift(block_id: int) -> Response:
-    found = db.session.get(Block, block_id)
-    if found is None:
-        abort(404)
+    found = row_or_404(Block, block_id)
     lift_block(found, current_user)
     db.session.commit()
     flash(f"Lifted the block on {found.kind.value} {found.value}.", "success")
