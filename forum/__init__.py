@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         templating,
     )
     from forum.config import from_environment
-    from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from forum.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
     app = Flask(
         __name__,
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
 
     for blueprint in (
         account.bp,

@@ -295,6 +295,15 @@ def _back_to(comment: Comment) -> Response:
     )
 
 
+@bp.get("/articles/<slug>/comments/<int:comment_id>")
+def permalink(slug: str, comment_id: int) -> Response:
+    """A lasting address for a comment: sends the reader to the page that shows it."""
+    comment = _published_comment_or_404(comment_id)
+    if comment.article.slug != slug:
+        abort(404)
+    return _back_to(comment)
+
+
 @bp.post("/comments/<int:comment_id>/helpful")
 @limiter.limit("30 per hour")
 def helpful(comment_id: int) -> Response:

@@ -70,6 +70,11 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "MAIL_USE_TLS": _flag(env("MAIL_USE_TLS", "false")),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "forum@localhost"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Cached entries are keyed by the data's change stamp, so they are never stale;
+        # Redis lets several app servers share them.
+        "CACHE_TYPE": "RedisCache" if env("CACHE_REDIS_URL") else "SimpleCache",
+        "CACHE_REDIS_URL": env("CACHE_REDIS_URL") or None,
+        "CACHE_DEFAULT_TIMEOUT": 3600,
         "RATELIMIT_ENABLED": _flag(env("RATELIMIT_ENABLED", "true")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "FORUM_FLOOD_SECONDS": int(env("FORUM_FLOOD_SECONDS", "15")),

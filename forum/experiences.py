@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ScalarSelect, Select, func, select
 
-from forum.extensions import db
+from forum.extensions import cache, db
 from forum.models import (
     Article,
     Comment,
@@ -207,7 +207,19 @@ def _bars(labels: dict[str, str], counts: Counter[str], answered: int, **extra) 
 
 
 def summarize(article: Article) -> Summary:
-    """What patients shared under this article, from published comments only."""
+    """What patients shared under this article, from published comments only.
+
+    Cached under the article's change stamp: any change of a comment makes a new key.
+    """
+    key = f"experience-summary:{article.id}:{article.comments_changed_at.isoformat()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _summarize(article)
+        cache.set(key, summary)
+    return summary
+
+
+def _summarize(article: Article) -> Summary:
     ids = _published(article).scalar_subquery()
     people = db.session.scalar(select(func.count()).select_from(_published(article).subquery()))
     conditions, answered_conditions = _code_counts(ExperienceCondition, ids)

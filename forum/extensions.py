@@ -1,5 +1,6 @@
 """The forum's Flask extensions, unbound: create_app() binds them."""
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,3 +17,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+cache = Cache()

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from forum.discussion import thread_page_number
 from forum.models import Comment
 
 
@@ -18,13 +17,13 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 
 def comment_url(comment: Comment) -> str:
-    """Where the comment is shown: its article, on the page that holds its thread."""
-    page = thread_page_number(comment, current_app.config["FORUM_THREADS_PER_PAGE"])
+    """Where the comment is shown, at no cost: the article itself while it has one page of
+    threads, else a permalink that finds the comment's page when someone follows it."""
+    anchor = f"comment-{comment.id}"
+    if comment.article.approved_comment_count <= current_app.config["FORUM_THREADS_PER_PAGE"]:
+        return absolute_url("articles.show", slug=comment.article.slug, _anchor=anchor)
     return absolute_url(
-        "articles.show",
-        slug=comment.article.slug,
-        _anchor=f"comment-{comment.id}",
-        **({"page": page} if page > 1 else {}),
+        "articles.permalink", slug=comment.article.slug, comment_id=comment.id, _anchor=anchor
     )
 
 

@@ -300,10 +300,10 @@ class Experience(Base):
 
     comment: Mapped[Comment] = relationship(back_populates="experience")
     conditions: Mapped[list[ExperienceCondition]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="ExperienceCondition.code"
+        cascade="all, delete-orphan", lazy="joined", order_by="ExperienceCondition.code"
     )
     side_effects: Mapped[list[ExperienceSideEffect]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="ExperienceSideEffect.code"
+        cascade="all, delete-orphan", lazy="joined", order_by="ExperienceSideEffect.code"
     )
 
 

@@ -15,7 +15,7 @@ from flask import current_app, session
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import Comment, CommentStatus, HelpfulVote, Report
+from forum.models import Article, Comment, CommentStatus, HelpfulVote, Report, utcnow
 from forum.moderation import change_status
 
 HIDE_AFTER_REPORTS = 3  # from different people; the comment waits for a moderator
@@ -48,6 +48,10 @@ def mark_helpful(comment: Comment, voter: str) -> bool:
         update(Comment)
         .where(Comment.id == comment.id)
         .values(helpful_count=Comment.helpful_count + 1)
+    )
+    # The count is on the page: pages and caches keyed by the stamp must change.
+    db.session.execute(
+        update(Article).where(Article.id == comment.article_id).values(comments_changed_at=utcnow())
     )
     return True
 

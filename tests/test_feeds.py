@@ -394,7 +394,10 @@ def test_item_links_lead_to_the_page_that_shows_the_comment(app, client, mod_cli
     for path in FEEDS:
         for item in xml_items(get_feed(reader, path)[2]):
             link = urlsplit(item["link"])
-            page = reader.get(f"{link.path}?{link.query}" if link.query else link.path)
+            # A permalink redirects to the page that holds the thread.
+            page = reader.get(
+                f"{link.path}?{link.query}" if link.query else link.path, follow_redirects=True
+            )
             assert page.status_code == 200, item["link"]
             assert f'id="{link.fragment}"' in page.get_data(as_text=True), item["link"]
             checked.add(int(link.fragment.removeprefix("comment-")))
