@@ -1,0 +1,120 @@
+"""Pages whose cost does not grow with the discussion: SQL queries counted per request."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert, select, update
+
+from forum.extensions import db
+from forum.models import Article, Comment, CommentStatus, utcnow
+
+PAGES = [
+    "/articles/ivig-for-lupus",
+    "/articles/ivig-for-lupus?sort=newest",
+    "/api/articles/ivig-for-lupus/comments",
+    "/feed.rss",
+    "/comments.rss",
+    "/articles/ivig-for-lupus/comments.rss",
+    "/",
+]
+MAX_QUERIES = 8
+
+
+def add_published_threads(app, threads: int, replies_each: int) -> None:
+    """Published comments written straight to the database, as a big discussion would be."""
+    with app.app_context():
+        article = db.session.scalar(select(Article))
+        start = utcnow() - timedelta(days=30)
+        rows = []
+        for n in range(threads):
+            rows.append(
+                {
+                    "article_id": article.id,
+                    "depth": 1,
+                    "author_name": f"Reader {n}",
+                    "author_email": f"reader{n}@example.org",
+                    "body": f"Thread {n}",
+                    "body_html": f"<p>Thread {n}</p>",
+                    "status": CommentStatus.APPROVED,
+                    "created_at": start + timedelta(seconds=n),
+                    "approved_at": start + timedelta(seconds=n),
+                }
+            )
+        db.session.execute(insert(Comment), rows)
+        roots = db.session.scalars(select(Comment.id).where(Comment.depth == 1)).all()
+        db.session.execute(update(Comment).where(Comment.depth == 1).values(root_id=Comment.id))
+        replies = [
+            {
+                "article_id": article.id,
+                "parent_id": root,
+                "root_id": root,
+                "depth": 2,
+                "author_name": "Replier",
+                "author_email": "replier@example.org",
+                "body": "A reply",
+                "body_html": "<p>A reply</p>",
+                "status": CommentStatus.APPROVED,
+                "created_at": start + timedelta(days=1, seconds=i),
+            }
+            for i, root in enumerate(roots)
+            for _ in range(replies_each)
+        ]
+        if replies:
+            db.session.execute(insert(Comment), replies)
+        total = db.session.scalar(
+            select(db.func.count(Comment.id)).where(Comment.status == CommentStatus.APPROVED)
+        )
+        article.approved_comment_count = total
+        article.comments_changed_at = utcnow()
+        db.session.commit()
+
+
+@contextmanager
+def counted_queries(app):
+    counter = {"n": 0}
+
+    def count(*args: object) -> None:
+        counter["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("threads", [10, 2000])
+def test_every_public_page_makes_a_small_constant_number_of_queries(app, threads):
+    add_published_threads(app, threads, replies_each=1)
+    reader = app.test_client()
+    last_page = f"/articles/ivig-for-lupus?page={threads // 50 + 1}"  # the seed adds one thread
+    for path in [*PAGES, last_page]:
+        reader.get(path)  # the first visit fills the caches that every change refreshes
+        with counted_queries(app) as queries:
+            response = reader.get(path)
+        assert response.status_code == 200, path
+        assert queries["n"] <= MAX_QUERIES, (path, queries["n"])
+
+
+def test_query_counts_are_the_same_at_10_and_2000_comments(app, tmp_path):
+    add_published_threads(app, 10, replies_each=1)
+    reader = app.test_client()
+    small = {}
+    for path in PAGES:
+        reader.get(path)
+        with counted_queries(app) as queries:
+            reader.get(path)
+        small[path] = queries["n"]
+    add_published_threads(app, 1990, replies_each=1)
+    large = {}
+    for path in PAGES:
+        reader.get(path)
+        with counted_queries(app) as queries:
+            reader.get(path)
+        large[path] = queries["n"]
+    assert large == small
