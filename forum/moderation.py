@@ -2,8 +2,10 @@
 
 A new comment goes through `submit_comment`, which asks forum.screening for its
 first status. Moderators' actions go through `change_status`, the only function
-that writes `Comment.status`, and each leaves a ModerationEvent. Services here
-never commit: the caller does, once, so nothing is stored half-way.
+that writes `Comment.status`, and each leaves a ModerationEvent. The moderators'
+other tools (readers' reports, edits, picks, notes, badges, closing an article)
+are here too, and leave one as well. Services here never commit: the caller
+does, once, so nothing is stored half-way.
 """
 
 from __future__ import annotations

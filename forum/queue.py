@@ -51,6 +51,8 @@ from forum.security import is_safe_local_path, whole_number
 from forum.settings import current_settings, save_settings
 
 bp = Blueprint("queue", __name__, url_prefix="/moderation")
+bp.add_app_template_filter(highlighted_body)
+bp.add_app_template_filter(matched_labels)
 Row = TypeVar("Row")
 
 # Tab keys as in ?status=…: the statuses, plus urgent (pending, urgent) and reported.
@@ -117,10 +119,6 @@ def _rejection_counts() -> list[tuple[str, int]]:
     )
     counts = dict(rows.all())
     return [(label, counts[code]) for code, label in REJECT_REASONS.items() if counts.get(code)]
-
-
-bp.add_app_template_filter(highlighted_body)
-bp.add_app_template_filter(matched_labels)
 
 
 def _page_number() -> int:
