@@ -282,6 +282,17 @@ class SettingsForm(FlaskForm):
         "Comments sent sooner than this many seconds after the form was served are spam (0: off)",
         validators=[InputRequired("Enter a number of seconds."), NumberRange(0, 120)],
     )
+    review_time = StringField(
+        "What people are told about when to expect a decision",
+        filters=[_clean_line],
+        validators=[
+            DataRequired("Say when people can expect a decision."),
+            Length(max=200, message="Please keep it under 200 characters."),
+        ],
+    )
+    moderator_digest = BooleanField(
+        "Send moderators one e-mail a day listing waiting comments, instead of one each"
+    )
     submit = SubmitField("Save settings")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 from typing import TypeVar
 
@@ -48,7 +49,7 @@ from forum.moderation import (
 )
 from forum.moderation_display import highlighted_body, matched_labels, report_summaries
 from forum.security import is_safe_local_path, whole_number
-from forum.settings import current_settings, save_settings
+from forum.settings import ForumSettings, current_settings, save_settings
 
 bp = Blueprint("queue", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(highlighted_body)
@@ -342,25 +343,16 @@ def block(comment_id: int) -> Response:
 @moderator_required
 def settings() -> Response | tuple[str, int]:
     current = current_settings()
-    form = SettingsForm(
-        data={
-            "hold_words": "\n".join(current.hold_words),
-            "spam_words": "\n".join(current.spam_words),
-            "approve_returning_authors": current.approve_returning_authors,
-            "flood_seconds": current.flood_seconds,
-            "min_form_seconds": current.min_form_seconds,
-        }
-        if request.method == "GET"
-        else None
-    )
+    names = [f.name for f in fields(ForumSettings)]
+    shown = {n: getattr(current, n) for n in names}
+    for words in ("hold_words", "spam_words"):
+        shown[words] = "\n".join(shown[words])
+    form = SettingsForm(data=shown if request.method == "GET" else None)
     if form.validate_on_submit():
-        save_settings(
-            hold_words=tuple(form.hold_words.data.splitlines()),
-            spam_words=tuple(form.spam_words.data.splitlines()),
-            approve_returning_authors=form.approve_returning_authors.data,
-            flood_seconds=form.flood_seconds.data,
-            min_form_seconds=form.min_form_seconds.data,
-        )
+        changes = {n: getattr(form, n).data for n in names}
+        for words in ("hold_words", "spam_words"):
+            changes[words] = tuple(changes[words].splitlines())
+        save_settings(**changes)
         db.session.add(ModerationEvent(moderator_id=current_user.id, action="settings"))
         db.session.commit()
         flash("Settings saved.", "success")

@@ -18,6 +18,11 @@ def human_date(value: datetime) -> str:
     return f"{value.day} {value:%B %Y} at {value:%H:%M} UTC"
 
 
+def html_datetime(value: datetime) -> str:
+    """A machine-readable time that HTML's <time datetime> accepts: seconds, and Z for UTC."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def stored_html(value: str) -> Markup:
     """HTML the forum rendered and sanitized itself when the text was saved (forum.sanitize)."""
     return Markup(value)  # noqa: S704 - produced by forum.sanitize, never raw input
@@ -25,6 +30,7 @@ def stored_html(value: str) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(human_date)
+    app.add_template_filter(html_datetime)
     app.add_template_filter(stored_html, "safe_comment")
     app.add_template_filter(stored_html, "safe_article")
     app.add_template_filter(plain_excerpt)

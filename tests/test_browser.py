@@ -57,9 +57,9 @@ def comment_form(page: Page) -> Locator:
 
 def post(page: Page, body: str, name: str, email: str) -> None:
     form = comment_form(page)
-    form.get_by_label("Comment").fill(body)
-    form.get_by_label("Name").fill(name)
-    form.get_by_label("Email").fill(email)
+    form.get_by_role("textbox", name="Comment").fill(body)
+    form.get_by_role("textbox", name="Name").fill(name)
+    form.get_by_role("textbox", name="Email").fill(email)
     form.get_by_role("button", name="Post comment").click()
 
 
@@ -151,13 +151,13 @@ def test_comment_journey_from_posting_to_moderation_to_reply(
     post(reader, "Kept text <with> & symbols", name, "not-an-address")
     form = comment_form(reader)
     expect(reader.get_by_role("alert")).to_contain_text("Your comment was not posted yet")
-    email_field = form.get_by_label("Email")
+    email_field = form.get_by_role("textbox", name="Email")
     expect(email_field).to_have_attribute("aria-invalid", "true")
     expect(email_field).to_have_accessible_description(
         re.compile("Please enter a valid email address")
     )
     expect(form.locator(".field.has-error")).to_contain_text("Please enter a valid email address")
-    expect(form.get_by_label("Comment")).to_have_value("Kept text <with> & symbols")
+    expect(form.get_by_role("textbox", name="Comment")).to_have_value("Kept text <with> & symbols")
     expect(email_field).to_have_value("not-an-address")
 
     # The public page as it ends up, for a person to look at.

@@ -96,6 +96,7 @@ def _save_settings(mod_client, **changes) -> object:
         "flood_seconds": "0",
         "min_form_seconds": "0",
         "approve_returning_authors": "y",
+        "review_time": "Comments are usually reviewed within 2 days.",
     }
     data.update(changes)
     if changes.get("approve_returning_authors") is None:
