@@ -52,3 +52,19 @@ test: system-packages $(BIN)/.installed-test lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# `make security`: sqlmap and wapiti3 against a throwaway forum on 127.0.0.1 (see
+# tests/security/scan.py); fails on any finding. The scanners live in their own
+# virtualenv, so that their many pinned dependencies never touch the app's.
+SECURITY_VENV := .venv-security
+SECURITY_SCANNERS := sqlmap==1.10.10 wapiti3==3.2.3
+.PHONY: security
+
+$(SECURITY_VENV)/.installed: Makefile
+	test -x $(SECURITY_VENV)/bin/python || $(PYTHON) -m venv $(SECURITY_VENV)
+	$(SECURITY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SECURITY_VENV)/bin/python -m pip install --quiet $(SECURITY_SCANNERS)
+	touch $@
+
+security: $(BIN)/.installed $(SECURITY_VENV)/.installed
+	$(BIN)/python tests/security/scan.py
