@@ -168,3 +168,82 @@ def test_comment_journey_from_posting_to_moderation_to_reply(
     assert reader_problems.unexpected(("POST", post_url, 422)) == []
     for problems in (other_problems, mod_problems, replier_problems):
         assert problems.unexpected() == []
+
+
+def sign_in_as_moderator(page: Page) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(MODERATOR_EMAIL)
+    page.get_by_label("Password").fill(MODERATOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_moderator_works_the_queue_with_the_keyboard_then_signs_out(
+    open_context: OpenContext, moderator: int
+) -> None:
+    reader, _ = open_context()
+    page = reader.new_page()
+    page.goto(ARTICLE_PATH)
+    post(page, "First comment for the keyboard.", "Kim Keys", "kim@example.org")
+    first = landed_on_comment(page)
+    page.goto(ARTICLE_PATH)
+    post(page, "Second comment for the keyboard.", "Lee Keys", "lee@example.org")
+    second = landed_on_comment(page)
+
+    mod_context, problems = open_context()
+    mod = mod_context.new_page()
+    sign_in_as_moderator(mod)
+    mod.goto("/moderation/")
+    expect(mod).to_have_title(re.compile(r"^\(2\) Moderation"))
+    mod.get_by_text("Keyboard shortcuts").click()
+    expect(mod.get_by_text("approve the selected comment")).to_be_visible()
+    mod.locator("body").press("j")
+    expect(mod.locator(f"#comment-{first}")).to_have_class(re.compile("selected"))
+    mod.locator("body").press("a")
+    expect(mod.get_by_text("Comment by Kim Keys approved.")).to_be_visible()
+    expect(mod).to_have_title(re.compile(r"^\(1\) Moderation"))
+    mod.locator("body").press("j")
+    mod.locator("body").press("s")
+    expect(mod.get_by_text("Comment by Lee Keys marked as spam.")).to_be_visible()
+    expect(mod.locator(f"#comment-{second}")).to_have_count(0)
+    mod.get_by_role("button", name="Sign out").click()
+    mod.goto("/moderation/")
+    expect(mod).to_have_url(re.compile(r"/login"))
+
+    public, _ = open_context()
+    view = public.new_page()
+    view.goto(ARTICLE_PATH)
+    expect(view.get_by_text("First comment for the keyboard.")).to_be_visible()
+    expect(view.get_by_text("Second comment for the keyboard.")).to_have_count(0)
+    # A keypress navigates at once, which may cut short the script's own loading.
+    assert [p for p in problems.unexpected() if "net::ERR_ABORTED" not in p] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_reply_form_moves_under_the_comment_with_javascript(
+    open_context: OpenContext, moderator: int
+) -> None:
+    context, problems = open_context()
+    page = context.new_page()
+    page.goto(ARTICLE_PATH)
+    seed = page.locator("article.comment").first
+    seed.get_by_role("link", name=re.compile("^Reply")).click()
+    expect(page).to_have_url(re.compile(r"/articles/ivig-for-lupus$"))  # no reload
+    expect(page.locator("#respond-title")).to_have_text("Reply to A reader")
+    assert (
+        page.evaluate("() => document.querySelector('article.comment').nextElementSibling.id")
+        == "respond"
+    )
+    form = comment_form(page)
+    form.get_by_role("textbox", name="Comment").fill("Replying in place.")
+    expect(page.locator("#body-count")).to_have_text("18 of 5,000 characters")
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#respond-title")).to_have_text("Add a comment")
+    seed.get_by_role("link", name=re.compile("^Reply")).click()
+    post(page, "Replying in place.", "Ria", "ria@example.org")
+    reply = landed_on_comment(page)
+    nested = page.locator(f"ol.replies #comment-{reply}")
+    expect(nested).to_contain_text("Replying in place.")
+    assert problems.unexpected() == []
