@@ -80,6 +80,8 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_FLOOD_SECONDS": int(env("FORUM_FLOOD_SECONDS", "15")),
         "FORUM_MIN_FORM_SECONDS": int(env("FORUM_MIN_FORM_SECONDS", "3")),
         "FORUM_BASE_URL": base_url,
+        # How many reverse proxies in front of the app to believe X-Forwarded-* from.
+        "FORUM_TRUSTED_PROXIES": int(env("FORUM_TRUSTED_PROXIES", "0")),
         "FORUM_FORM_MAX_AGE": 24 * 3600,
         "FORUM_REVIEW_TIME": "Comments are usually reviewed within 2 days.",
         "FORUM_MANAGE_LINK_AGE": timedelta(hours=1),

@@ -218,3 +218,27 @@ def test_unknown_article_is_404_for_page_and_post(client):
     assert client.get("/articles/nope").status_code == 404
     data = comment_form(client)
     assert client.post("/articles/nope/comments", data=data).status_code == 404
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(app, client):
+    cid = comment_id(post_comment_from(client, "198.51.100.7", forwarded="203.0.113.5"))
+    with app.app_context():
+        assert db.session.get(Comment, cid).ip == "198.51.100.7"
+
+
+@pytest.mark.parametrize("app_config", [{"FORUM_TRUSTED_PROXIES": 1}])
+def test_forwarded_for_is_believed_from_one_trusted_proxy(app, client):
+    cid = comment_id(post_comment_from(client, "127.0.0.1", forwarded="203.0.113.5"))
+    with app.app_context():
+        assert db.session.get(Comment, cid).ip == "203.0.113.5"
+
+
+def post_comment_from(client, remote: str, forwarded: str):
+    data = comment_form(client)
+    data.update(author_name="Proxy", author_email="proxy@example.org", body="Behind a proxy")
+    return client.post(
+        "/articles/ivig-for-lupus/comments",
+        data=data,
+        environ_base={"REMOTE_ADDR": remote},
+        headers={"X-Forwarded-For": forwarded},
+    )
