@@ -177,7 +177,8 @@ def moderator_digest(pending: list[Comment]) -> int:
         queue_message(
             moderator.email,
             f"{len(pending)} comment(s) waiting for review",
-            f"Hello {moderator.display_name},\n\n" + "\n\n----\n\n".join(parts)
+            f"Hello {moderator.display_name},\n\n"
+            + "\n\n----\n\n".join(parts)
             + f"\n\nThe queue: {absolute_url('queue.index')}",
             "digest",
         )
