@@ -1,0 +1,1 @@
+"""Moving in and out: comments from WordPress, Disqus and Isso; the whole forum as JSON."""
