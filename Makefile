@@ -53,7 +53,7 @@ test: system-packages $(BIN)/.installed-test lint
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# `make security`: sqlmap and wapiti3 against a throwaway forum on 127.0.0.1 (see
+# `make security`: sqlmap and wapiti3 against throwaway forums on 127.0.0.1 (see
 # tests/security/scan.py); fails on any finding. The scanners live in their own
 # virtualenv, so that their many pinned dependencies never touch the app's.
 SECURITY_VENV := .venv-security

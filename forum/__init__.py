@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
 
+    app.url_map.converters.update(id=security.IdConverter, slug=security.SlugConverter)
     for blueprint in (
         account.bp,
         articles.bp,

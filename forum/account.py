@@ -55,7 +55,7 @@ def privacy() -> str:
 # --- Subscriptions ------------------------------------------------------------------
 
 
-@bp.post("/articles/<slug>/subscribe")
+@bp.post("/articles/<slug:slug>/subscribe")
 @limiter.limit("5 per hour")
 def subscribe(slug: str) -> Response | tuple[str, int]:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
@@ -205,7 +205,7 @@ def _editable(comment: Comment) -> bool:
     )
 
 
-@bp.route("/manage/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/manage/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
     comment = _own_comment(comment_id)
     if not _editable(comment):
@@ -226,7 +226,7 @@ def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
     return render_template("account/edit.html", comment=comment, form=form), status
 
 
-@bp.post("/manage/comments/<int:comment_id>/delete")
+@bp.post("/manage/comments/<id:comment_id>/delete")
 def delete_my_comment(comment_id: int) -> Response:
     comment = _own_comment(comment_id)
     EmptyForm().validate_on_submit()  # CSRF was checked before the view

@@ -33,7 +33,7 @@ def comment_json(comment: Comment) -> dict:
     }
 
 
-@bp.get("/articles/<slug>/comments")
+@bp.get("/articles/<slug:slug>/comments")
 def article_comments(slug: str) -> Response:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:

@@ -192,7 +192,7 @@ def _render_article(
     return html, status
 
 
-@bp.get("/articles/<slug>")
+@bp.get("/articles/<slug:slug>")
 def show(slug: str) -> tuple[str, int]:
     article = _article_or_404(slug)
     form = CommentForm()
@@ -219,7 +219,7 @@ def _experience_answers(form: CommentForm) -> ExperienceAnswers | None:
     )
 
 
-@bp.post("/articles/<slug>/comments")
+@bp.post("/articles/<slug:slug>/comments")
 @limiter.limit(lambda: current_app.config["FORUM_POST_LIMIT"])
 def post_comment(slug: str) -> Response | tuple[str, int]:
     article = _article_or_404(slug)
@@ -295,7 +295,7 @@ def _back_to(comment: Comment) -> Response:
     )
 
 
-@bp.get("/articles/<slug>/comments/<int:comment_id>")
+@bp.get("/articles/<slug:slug>/comments/<id:comment_id>")
 def permalink(slug: str, comment_id: int) -> Response:
     """A lasting address for a comment: sends the reader to the page that shows it."""
     comment = _published_comment_or_404(comment_id)
@@ -304,7 +304,7 @@ def permalink(slug: str, comment_id: int) -> Response:
     return _back_to(comment)
 
 
-@bp.post("/comments/<int:comment_id>/helpful")
+@bp.post("/comments/<id:comment_id>/helpful")
 @limiter.limit("30 per hour")
 def helpful(comment_id: int) -> Response:
     comment = _published_comment_or_404(comment_id)
@@ -317,7 +317,7 @@ def helpful(comment_id: int) -> Response:
     return _back_to(comment)
 
 
-@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/report", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def report(comment_id: int) -> Response | tuple[str, int]:
     comment = _published_comment_or_404(comment_id)
@@ -342,7 +342,7 @@ def report(comment_id: int) -> Response | tuple[str, int]:
     return render_template("articles/report.html", comment=comment, form=form), status
 
 
-@bp.get("/articles/<slug>/experiences.csv")
+@bp.get("/articles/<slug:slug>/experiences.csv")
 def experiences_csv(slug: str) -> Response:
     """The shared experiences of published comments: no names, e-mails or addresses."""
     article = _article_or_404(slug)

@@ -93,7 +93,7 @@ def all_comments() -> Response:
     )
 
 
-@bp.get("/articles/<slug>/comments.rss")
+@bp.get("/articles/<slug:slug>/comments.rss")
 def article_comments(slug: str) -> Response:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:

@@ -66,7 +66,13 @@ def _email_address(form: FlaskForm, field: EmailField) -> None:
 def _web_address(form: FlaskForm, field: URLField) -> None:
     if not field.data:
         return
-    parts = urlsplit(field.data)
+    try:
+        parts = urlsplit(field.data)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:  # unbalanced [ ] in the host, a port that is not a number
+        raise ValidationError(
+            "Please enter a web address starting with http:// or https://."
+        ) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValidationError("Please enter a web address starting with http:// or https://.")
     if parts.username or parts.password or " " in field.data:

@@ -144,7 +144,7 @@ def articles() -> str:
     return render_template("queue/articles.html", articles=found, forms=forms)
 
 
-@bp.post("/articles/<int:article_id>")
+@bp.post("/articles/<id:article_id>")
 @moderator_required
 def save_article(article_id: int) -> Response | tuple[str, int]:
     article = row_or_404(Article, article_id)

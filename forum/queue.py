@@ -203,14 +203,14 @@ def _render_item(found: Comment, status: int = 200, **extra: object) -> tuple[st
     return html, status
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 @moderator_required
 def item(comment_id: int) -> tuple[str, int]:
     """One comment as in the queue, with everything moderators did to it."""
     return _render_item(_comment_or_404(comment_id))
 
 
-@bp.post("/comments/<int:comment_id>/<any(approve, reject, spam, delete):action>")
+@bp.post("/comments/<id:comment_id>/<any(approve, reject, spam, delete):action>")
 @moderator_required
 def act(comment_id: int, action: str) -> Response:
     form = ActionForm()
@@ -241,7 +241,7 @@ def bulk() -> Response:
     return _back(form.next.data)
 
 
-@bp.post("/comments/<int:comment_id>/dismiss-reports")
+@bp.post("/comments/<id:comment_id>/dismiss-reports")
 @moderator_required
 def dismiss(comment_id: int) -> Response:
     form = EmptyForm()
@@ -256,7 +256,7 @@ def dismiss(comment_id: int) -> Response:
     return _back(form.next.data)
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @moderator_required
 def edit(comment_id: int) -> Response | tuple[str, int]:
     comment = _comment_or_404(comment_id)
@@ -284,7 +284,7 @@ TOGGLED = {
 }
 
 
-@bp.post("/comments/<int:comment_id>/<any(feature, unfeature, verify, unverify):change>")
+@bp.post("/comments/<id:comment_id>/<any(feature, unfeature, verify, unverify):change>")
 @moderator_required
 def toggle(comment_id: int, change: str) -> Response:
     form = EmptyForm()
@@ -303,7 +303,7 @@ def toggle(comment_id: int, change: str) -> Response:
     return _back(form.next.data)
 
 
-@bp.post("/comments/<int:comment_id>/note")
+@bp.post("/comments/<id:comment_id>/note")
 @moderator_required
 def note(comment_id: int) -> Response | tuple[str, int]:
     form = NoteForm()
@@ -319,7 +319,7 @@ def note(comment_id: int) -> Response | tuple[str, int]:
     return _back(form.next.data)
 
 
-@bp.post("/comments/<int:comment_id>/block")
+@bp.post("/comments/<id:comment_id>/block")
 @moderator_required
 def block(comment_id: int) -> Response:
     form = BlockForm()
@@ -369,7 +369,7 @@ def settings() -> Response | tuple[str, int]:
     ), status
 
 
-@bp.post("/blocks/<int:block_id>/lift")
+@bp.post("/blocks/<id:block_id>/lift")
 @moderator_required
 def lift(block_id: int) -> Response:
     found = row_or_404(Block, block_id)

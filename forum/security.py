@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,13 +39,30 @@ def _add_security_headers(response: Response) -> Response:
     return response
 
 
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
 def whole_number(raw: str | None) -> int | None:
-    """A request value as a whole number, or None. Only ASCII digits: str.isdigit()
-    also accepts characters such as "²" that int() refuses."""
-    return int(raw) if raw and _WHOLE_NUMBER.fullmatch(raw) else None
+    """A request value as a whole number that fits an id, or None. Only ASCII digits:
+    str.isdigit() also accepts characters such as "²" that int() refuses."""
+    if not raw or not _WHOLE_NUMBER.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number <= MAX_ID else None
+
+
+class IdConverter(IntegerConverter):
+    """<id:…> in a route: a whole number that fits an id; anything else is a 404."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, max=MAX_ID)
+
+
+class SlugConverter(BaseConverter):
+    """<slug:…>: any text without control characters (PostgreSQL refuses NUL)."""
+
+    regex = r"[^/\x00-\x1f\x7f]{1,200}"
 
 
 def is_safe_local_path(target: str | None) -> bool:

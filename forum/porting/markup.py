@@ -156,21 +156,18 @@ class _Converter(HTMLParser):
             self._append(text)
 
     def _preceding(self) -> str:
+        """The text just before what comes next in its block ("" at the block's start)."""
         for frame in reversed(self.stack):
-            if frame.parts:
-                return frame.parts[-1]
+            for part in reversed(frame.parts):
+                if part:
+                    return part
             if frame.tag in _BLOCKS or frame.tag in ("li", "blockquote", "#root"):
                 return ""
         return ""
 
     def _at_line_start(self) -> bool:
-        for frame in reversed(self.stack):
-            text = frame.text()
-            if text:
-                return text.endswith("\n")
-            if frame.tag in _BLOCKS or frame.tag in ("li", "blockquote", "#root"):
-                return True
-        return True
+        before = self._preceding()
+        return not before or before.endswith("\n")
 
     def _escaped(self, data: str) -> str:
         data = _INLINE_SPECIALS.sub(r"\\\1", data)
