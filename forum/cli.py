@@ -59,14 +59,32 @@ def create_moderator_command(email: str, name: str) -> None:
     exists = db.session.scalar(select(Moderator.id).where(Moderator.email == email.lower()))
     if exists:
         raise click.ClickException(f"A moderator with the e-mail {email} already exists.")
+    _create_moderator(email, _read_new_password(), name)
+    click.echo(f"Moderator {email.lower()} created.")
+
+
+def _read_new_password() -> str:
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     if len(password) < 10:
         raise click.ClickException("The password needs at least 10 characters.")
-    _create_moderator(email, password, name)
-    click.echo(f"Moderator {email.lower()} created.")
+    return password
+
+
+@forum_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email: str) -> None:
+    """Give a moderator a new password (asked for, or read from standard input); after an
+    import from an export, which carries no passwords."""
+    moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.lower()))
+    if moderator is None:
+        raise click.ClickException(f"No moderator has the e-mail {email}.")
+    moderator.set_password(_read_new_password())
+    moderator.failed_logins, moderator.locked_until = 0, None
+    db.session.commit()
+    click.echo(f"New password set for {moderator.email}.")
 
 
 @forum_cli.command("ensure-moderator")

@@ -97,3 +97,16 @@ def test_ensure_moderator_creates_one_account_once_and_it_signs_in(app, client):
     with app.app_context():
         assert db.session.scalar(select(func.count(Moderator.id))) == 1
     assert sign_in(client, email, password).status_code == 302
+
+
+def test_set_password_gives_a_moderator_a_new_password(app, client, moderator):
+    from tests.helpers import MODERATOR_EMAIL
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["forum", "set-password", MODERATOR_EMAIL], input="a brand new password\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, MODERATOR_EMAIL, "a brand new password").status_code == 302
+    unknown = runner.invoke(args=["forum", "set-password", "x@forum.test"], input="y" * 12)
+    assert unknown.exit_code != 0 and "No moderator" in unknown.output
