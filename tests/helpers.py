@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -95,3 +96,28 @@ def sign_in(client: FlaskClient, email: str = MODERATOR_EMAIL, password: str = M
 def moderate(client: FlaskClient, cid: int, action: str) -> TestResponse:
     token = csrf_token(client, "/moderation/")
     return client.post(f"/moderation/comments/{cid}/{action}", data={"csrf_token": token})
+
+
+_newcomers = itertools.count(1)
+
+
+def newcomer_email() -> str:
+    """An address with no approved comment yet: its author is never a returning author whom
+    the screening rules publish at once, so the comment waits for a moderator."""
+    return f"reader{next(_newcomers)}@patients.test"
+
+
+def post_as_newcomer(
+    client: FlaskClient, reply_to: int | None = None, **fields: Any
+) -> TestResponse:
+    fields.setdefault("author_email", newcomer_email())
+    return post_comment(client, reply_to=reply_to, **fields)
+
+
+def approved(
+    client: FlaskClient, mod_client: FlaskClient, reply_to: int | None = None, **fields: Any
+) -> int:
+    """Post a comment (or reply) through the form and have the moderator approve it."""
+    cid = comment_id(post_as_newcomer(client, reply_to=reply_to, **fields))
+    assert moderate(mod_client, cid, "approve").status_code == 302
+    return cid

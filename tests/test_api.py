@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +12,7 @@ from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus
 from forum.moderation import change_status
 from forum.sanitize import render_comment
-from tests.helpers import ARTICLE, comment_id, moderate, post_comment
+from tests.helpers import ARTICLE, approved, comment_id, moderate, post_as_newcomer
 
 API = f"/api/articles/{ARTICLE}/comments"
 # What a comment may publish; anything else (e-mail, IP, user agent, status...) must stay out.
@@ -47,22 +46,6 @@ def local(url: str) -> str:
     """The path and query of an absolute URL, for the test client."""
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-_addresses = itertools.count(1)
-
-
-def post(client, reply_to: int | None = None, **fields):
-    """Send the comment form as someone new: a fresh address is never a returning author whom
-    the screening rules publish at once, so the comment waits for a moderator."""
-    fields.setdefault("author_email", f"reader{next(_addresses)}@patients.test")
-    return post_comment(client, reply_to=reply_to, **fields)
-
-
-def approved(client, mod_client, reply_to: int | None = None, **fields) -> int:
-    cid = comment_id(post(client, reply_to=reply_to, **fields))
-    assert moderate(mod_client, cid, "approve").status_code == 302
-    return cid
 
 
 def add_comments(app, count: int, status: CommentStatus = CommentStatus.APPROVED) -> list[int]:
@@ -138,11 +121,11 @@ def test_comments_have_their_public_fields_and_nothing_else(app, client, mod_cli
 def test_only_approved_comments_are_listed(app, client, mod_client):
     shown = approved(client, mod_client, body="Shown.")
     hidden = {
-        "pending": comment_id(post(client, body="hidden-pending")),
-        "pending reply": comment_id(post(client, reply_to=shown, body="hidden-reply")),
+        "pending": comment_id(post_as_newcomer(client, body="hidden-pending")),
+        "pending reply": comment_id(post_as_newcomer(client, reply_to=shown, body="hidden-reply")),
     }
     for action in ("reject", "spam", "delete"):
-        hidden[action] = comment_id(post(client, body=f"hidden-{action}"))
+        hidden[action] = comment_id(post_as_newcomer(client, body=f"hidden-{action}"))
         moderate(mod_client, hidden[action], action)
     hidden["taken down"] = approved(client, mod_client, body="hidden-taken-down")
     moderate(mod_client, hidden["taken down"], "delete")
@@ -268,7 +251,7 @@ def test_conditional_get_and_approval_invalidates(app, client, mod_client):
     assert since.get_data() == b""
     assert reader.get(API, headers={"If-None-Match": '"stale"'}).status_code == 200
 
-    cid = comment_id(post(client, body="Approved after the first fetch."))
+    cid = comment_id(post_as_newcomer(client, body="Approved after the first fetch."))
     moderate(mod_client, cid, "approve")
     fresh = reader.get(API, headers={"If-None-Match": etag, "If-Modified-Since": last_modified})
     assert fresh.status_code == 200

@@ -12,20 +12,22 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus, Experience, Report, utcnow
-from tests.helpers import comment_form, comment_id, csrf_token, form_fields, moderate, post_comment
+from tests.helpers import (
+    comment_form,
+    comment_id,
+    csrf_token,
+    form_fields,
+    moderate,
+    newcomer_email,
+    post_comment,
+)
 
 ARTICLE = "/articles/ivig-for-lupus"
-_emails = iter(range(10_000))
-
-
-def fresh_email() -> str:
-    """A new author each time: a returning author's comment would be published at once."""
-    return f"patient{next(_emails)}@example.org"
 
 
 def share(client, **fields):
-    email = fresh_email()
-    data = {"author_email": email, "body": f"My IVIG story, number {email[7:-12]}.", **fields}
+    email = newcomer_email()
+    data = {"author_email": email, "body": f"My IVIG story, from {email.split('@')[0]}.", **fields}
     return post_comment(client, **data)
 
 
@@ -323,7 +325,7 @@ def test_closed_articles_refuse_comments_with_403_and_keep_the_text(app, client,
     html = client.get(ARTICLE).text
     assert "Comments on this article are closed." in html
     assert 'action="/articles/ivig-for-lupus/comments' not in html
-    data.update(author_name="Ann", author_email=fresh_email(), body="Too late, sadly")
+    data.update(author_name="Ann", author_email=newcomer_email(), body="Too late, sadly")
     response = client.post(f"{ARTICLE}/comments", data=data)
     assert response.status_code == 403
     assert "Comments on this article are closed." in response.text
@@ -392,7 +394,9 @@ def test_telling_others_what_to_do_is_questioned_but_can_be_posted(app, client):
     assert asked.status_code == 422
     assert "tell others what to do with their treatment" in asked.text
     data = form_fields(asked.text, f"{ARTICLE}/comments")
-    data.update(author_name="Ann", author_email=fresh_email(), body=text, post_anyway="Post anyway")
+    data.update(
+        author_name="Ann", author_email=newcomer_email(), body=text, post_anyway="Post anyway"
+    )
     cid = comment_id(client.post(f"{ARTICLE}/comments", data=data))
     with app.app_context():
         comment = db.session.get(Comment, cid)

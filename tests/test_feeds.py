@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -16,7 +15,7 @@ from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus
 from forum.moderation import change_status
 from forum.sanitize import render_comment
-from tests.helpers import ARTICLE, comment_id, moderate, post_comment
+from tests.helpers import ARTICLE, approved, comment_id, moderate, post_as_newcomer
 
 TITLE = "IVIG for Systemic Lupus Erythematosus"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -77,23 +76,6 @@ def item_ids(root: ET.Element) -> list[int]:
 def seed_id(app) -> int:
     with app.app_context():
         return db.session.scalar(select(Comment.id).where(Comment.author_name == "A reader"))
-
-
-_addresses = itertools.count(1)
-
-
-def post(client, reply_to: int | None = None, **fields):
-    """Send the comment form as someone new: a fresh address is never a returning author whom
-    the screening rules publish at once, so the comment waits for a moderator."""
-    fields.setdefault("author_email", f"reader{next(_addresses)}@patients.test")
-    return post_comment(client, reply_to=reply_to, **fields)
-
-
-def approved(client, mod_client, reply_to: int | None = None, **fields) -> int:
-    """Post a comment (or reply) through the form and have the moderator approve it."""
-    cid = comment_id(post(client, reply_to=reply_to, **fields))
-    assert moderate(mod_client, cid, "approve").status_code == 302
-    return cid
 
 
 def add_approved_comments(
@@ -253,8 +235,8 @@ def test_feeds_list_newest_first_and_only_the_discussions_feed_leaves_out_replie
 
 
 def test_order_is_by_when_written_not_when_approved(app, client, mod_client):
-    older = comment_id(post(client, body="Written first, approved last."))
-    newer = comment_id(post(client, body="Written last, approved first."))
+    older = comment_id(post_as_newcomer(client, body="Written first, approved last."))
+    newer = comment_id(post_as_newcomer(client, body="Written last, approved first."))
     moderate(mod_client, newer, "approve")
     moderate(mod_client, older, "approve")
     for path in FEEDS:
@@ -286,12 +268,12 @@ def test_at_most_20_items_the_newest(app):
 def test_unpublished_comments_never_appear(app, client, mod_client):
     top = approved(client, mod_client, body="Published parent.")
     hidden = {}
-    hidden["pending"] = comment_id(post(client, body="Body-pending-xyzzy"))
+    hidden["pending"] = comment_id(post_as_newcomer(client, body="Body-pending-xyzzy"))
     hidden["pending reply"] = comment_id(
-        post(client, reply_to=top, body="Body-pending-reply-xyzzy")
+        post_as_newcomer(client, reply_to=top, body="Body-pending-reply-xyzzy")
     )
     for action in ("reject", "spam", "delete"):
-        hidden[action] = comment_id(post(client, body=f"Body-{action}-xyzzy"))
+        hidden[action] = comment_id(post_as_newcomer(client, body=f"Body-{action}-xyzzy"))
         assert moderate(mod_client, hidden[action], action).status_code == 302
     # Published once, then taken down.
     hidden["unpublished"] = approved(client, mod_client, body="Body-unpublished-xyzzy")
@@ -318,7 +300,7 @@ def test_unpublished_comments_never_appear(app, client, mod_client):
 def test_approval_shows_at_once_even_to_a_client_holding_the_old_etag(app, client, mod_client):
     reader = app.test_client()
     before = {path: get_feed(reader, path)[0] for path in FEEDS}
-    cid = comment_id(post(client, body="Just approved."))
+    cid = comment_id(post_as_newcomer(client, body="Just approved."))
     moderate(mod_client, cid, "approve")
     for path, old in before.items():
         response = reader.get(
