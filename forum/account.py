@@ -24,6 +24,7 @@ from flask import (
 )
 from sqlalchemy import delete, select, update
 
+from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
 from forum.forms import ActionForm, AuthorEditForm, EmailForm, EmptyForm
 from forum.mail import read_token, send_soon, token_used, use_token
@@ -194,7 +195,7 @@ def my_comments() -> str:
         email=email,
         comments=comments,
         form=EmptyForm(),
-        editable=lambda c: _editable(c),
+        editable=_editable,
     )
 
 
@@ -269,8 +270,6 @@ def export_my_data() -> Response:
 
 
 def _comment_export(comment: Comment) -> dict:
-    from forum.experiences import experience_json
-
     return {
         "id": comment.id,
         "article": comment.article.slug,

@@ -193,14 +193,19 @@ def _code_counts(model: type, ids: ScalarSelect[int]) -> tuple[Counter[str], int
     return Counter(dict(rows)), answered or 0
 
 
-def _bars(labels: dict[str, str], counts: Counter[str], answered: int, **extra) -> list[Bar]:
+def _bars(
+    labels: dict[str, str],
+    counts: Counter[str],
+    answered: int,
+    incidence: dict[str, str] | None = None,
+) -> list[Bar]:
     return [
         Bar(
             code,
             label,
             counts[code],
             counts[code] / answered if answered else 0.0,
-            extra.get("incidence", {}).get(code, ""),
+            (incidence or {}).get(code, ""),
         )
         for code, label in labels.items()
     ]

@@ -24,6 +24,7 @@ from forum.links import absolute_url, comment_url
 from forum.mail import make_token, queue_message
 from forum.models import Comment, CommentStatus, Moderator, Subscription
 from forum.sanitize import plain_excerpt
+from forum.settings import current_settings
 
 DECISION_LINK_AGE = timedelta(days=7)
 SITE = "IVIG patient forum"
@@ -152,8 +153,6 @@ def _held_summary(comment: Comment, moderator: Moderator) -> str:
 
 def held_for_review(comment: Comment) -> None:
     """Tell moderators about a held comment, unless they chose a daily digest."""
-    from forum.settings import current_settings  # settings import the models; keep this lazy
-
     if current_settings().moderator_digest:
         return
     for moderator in _moderators():
