@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test lint system-packages clean
+.PHONY: run test lint system-packages clean bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# axe-core (npm) for the accessibility tests, kept inside the virtualenv's folder.
+AXE := $(VENV)/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm axe-core@4.11
+
 run: $(BIN)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask forum import-article
@@ -27,13 +32,13 @@ run: $(BIN)/.installed
 		--access-logfile - wsgi:app
 
 # Debian packages the tests use; installed only when missing, and only as root.
-SYSTEM_PACKAGES := chromium postgresql redis-server
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	{ command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } \
 		|| missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
@@ -47,8 +52,11 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: system-packages $(BIN)/.installed-test lint
+# CI runs exactly this: lint, the whole test suite, then the scanners of `make security`.
+test: system-packages $(BIN)/.installed-test $(AXE) lint
 	$(BIN)/python -m pytest
+	$(MAKE) security
+	@echo "Screenshots of the article and the queue: $(CURDIR)/test-artifacts/screenshots"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
@@ -68,3 +76,10 @@ $(SECURITY_VENV)/.installed: Makefile
 
 security: $(BIN)/.installed $(SECURITY_VENV)/.installed
 	$(BIN)/python tests/security/scan.py
+
+# `make bench` (not part of `make test`): the forum against a bare-Flask ceiling and
+# Isso 0.14 under gunicorn, on 127.0.0.1 with wrk; see tests/bench/README.md.
+bench: $(BIN)/.installed-test
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python tests/bench/compare.py
