@@ -66,11 +66,12 @@
     update();
   }
 
-  // Ask before leaving a half-written comment.
+  // Ask before leaving a half-written comment. Text that came back in the form (a
+  // preview, a mistake to correct) is not posted either, so it counts too.
   var submitting = false;
   form.addEventListener("submit", function () { submitting = true; });
   window.addEventListener("beforeunload", function (event) {
-    if (!submitting && body && body.value.trim() !== "" && body.defaultValue.trim() !== body.value.trim()) {
+    if (!submitting && body && body.value.trim() !== "") {
       event.preventDefault();
       event.returnValue = "";
     }
