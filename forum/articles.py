@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import time
 from dataclasses import dataclass
 
 from flask import (
@@ -17,10 +19,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from forum.conditional import change_key, not_modified, revalidate
 from forum.discussion import (
     comments_with_experience,
     featured_comments,
@@ -38,7 +42,7 @@ from forum.experiences import (
     published_experiences,
     summarize,
 )
-from forum.extensions import db, limiter
+from forum.extensions import cache, db, limiter
 from forum.forms import CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
@@ -67,6 +71,11 @@ CSRF_FAILED = (
     "Your form could not be verified (it may have been open too long, or in another "
     "window). Your comment is kept below; please send it again."
 )
+# Most readers see nothing of their own on the article page, so for them it is rendered
+# once per change of the discussion, with slots for the two tokens of each reader's form.
+CSRF_SLOT = "\x00csrf-token\x00"  # NUL never reaches a page from input or content
+FORM_STARTED_SLOT = "\x00form-started\x00"
+ETAG_PERIOD_SECONDS = 600  # a page a browser revalidates has a form start at most this old
 
 
 @bp.get("/")
@@ -149,6 +158,7 @@ def _render_article(
     refusal: str | None = None,
     question: str | None = None,
     preview: str | None = None,
+    slots: bool = False,
 ) -> tuple[str, int]:
     page = _page_argument() if request.method == "GET" else 1
     view = DiscussionView.from_request()
@@ -163,7 +173,9 @@ def _render_article(
     if threads is None and filtered is None:
         abort(404)
     # A form sent back keeps its first start time, so that fixing a mistake is not "too fast".
-    if form_age(form.form_started.data) is None:
+    if slots:
+        form.form_started.data = FORM_STARTED_SLOT
+    elif form_age(form.form_started.data) is None:
         form.form_started.data = sign_form_start()
     parent_id = whole_number(form.parent_id.data)
     reply_to = db.session.get(Comment, parent_id) if parent_id else None
@@ -188,13 +200,51 @@ def _render_article(
         urgent=urgent,
         own_ids=set(_own_comment_ids()),
         settings=current_settings(),
+        **({"csrf_token": lambda: CSRF_SLOT} if slots else {}),
     )
     return html, status
 
 
+def _impersonal() -> bool:
+    """Nothing on this reader's page is their own: no comments awaiting, saved name or messages."""
+    return not (
+        current_user.is_authenticated
+        or _own_comment_ids()
+        or REMEMBER_KEY in session
+        or "_flashes" in session
+        or "replytocom" in request.args
+    )
+
+
+def _shared_page(article: Article) -> Response:
+    """The page most readers see: built once per change, with this reader's tokens put in."""
+    page = _page_argument()
+    view = DiscussionView.from_request()
+    # Comments close by date as well as by a moderator, with no change stamp moving.
+    what = f"article-page|{article.id}|{page}|{view.args()}|{article.accepts_comments}"
+    key = change_key(what, article.comments_changed_at)
+    csrf = generate_csrf()
+    # The tokens differ per reader and the form start ages, so the ETag includes both.
+    period = int(time.time()) // ETAG_PERIOD_SECONDS
+    reader = f"{key}|{session.get('csrf_token', '')}|{period}"
+    etag = hashlib.sha256(reader.encode()).hexdigest()[:32]
+    response = not_modified(etag)
+    if response is None:
+        template = cache.get(key)
+        if template is None:
+            template, _ = _render_article(article, CommentForm(), slots=True)
+            cache.set(key, template)
+        html = template.replace(CSRF_SLOT, csrf).replace(FORM_STARTED_SLOT, sign_form_start())
+        response = Response(html, mimetype="text/html")
+    response.cache_control.private = True
+    return revalidate(response, etag)
+
+
 @bp.get("/articles/<slug:slug>")
-def show(slug: str) -> tuple[str, int]:
+def show(slug: str) -> Response | tuple[str, int]:
     article = _article_or_404(slug)
+    if _impersonal():
+        return _shared_page(article)
     form = CommentForm()
     remembered = session.get(REMEMBER_KEY)
     if isinstance(remembered, dict):

@@ -1,4 +1,11 @@
-"""Conditional GET: answer 304 from a cheap change stamp, before any page is built."""
+"""Public responses built once per change: conditional GETs and a shared body cache.
+
+Every public view of a discussion depends on one change stamp
+(`Article.comments_changed_at`, bumped by every change of a comment's status, text,
+reports or votes). A response is keyed by that stamp: a client that has it gets 304,
+and every other client gets bytes built once and kept in the cache (Flask-Caching:
+in-process by default, Redis when configured) until the stamp moves on.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +16,43 @@ from datetime import datetime
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
+from forum.extensions import cache
+
+
+def change_key(key: str, changed_at: datetime) -> str:
+    """A key for what `key` shows at `changed_at`; links are absolute, so the host counts."""
+    return f"{key}|{request.host_url}|{changed_at.isoformat()}"
+
+
+def not_modified(etag: str, last_modified: datetime | None = None) -> Response | None:
+    """A 304 if the client's copy is current, else None."""
+    if is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        return None
+    return Response(status=304)
+
+
+def revalidate(response: Response, etag: str, last_modified: datetime | None = None) -> Response:
+    """Validators on `response`; clients must check back each time, so approvals show at once."""
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.cache_control.no_cache = True
+    return response
+
 
 def conditional_response(key: str, changed_at: datetime, build: Callable[[], Response]) -> Response:
-    """`build()` only if the client's copy is stale; ETag and Last-Modified either way."""
-    # Links in the body are absolute, so the host is part of what the body depends on.
-    stamp = f"{key}|{request.host_url}|{changed_at.isoformat()}"
+    """304 for a current client; otherwise the body of `build()`, built once per change."""
+    stamp = change_key(key, changed_at)
     etag = hashlib.sha256(stamp.encode()).hexdigest()[:32]
     last_modified = changed_at.replace(microsecond=0)
-    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
-        response = Response(status=304)
-    else:
-        response = build()
-    response.set_etag(etag)
-    response.last_modified = last_modified
-    response.cache_control.no_cache = True  # always revalidate: approvals show at once
-    return response
+    response = not_modified(etag, last_modified)
+    if response is None:
+        cached = cache.get(f"body|{stamp}")
+        if cached is None:
+            built = build()
+            if built.status_code != 200:
+                return built
+            cached = (built.get_data(), built.content_type)
+            cache.set(f"body|{stamp}", cached)
+        response = Response(cached[0], content_type=cached[1])
+    return revalidate(response, etag, last_modified)

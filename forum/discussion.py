@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import (
@@ -105,9 +106,12 @@ def thread_page(
     replies = (
         db.session.scalars(
             select(Comment)
+            .options(joinedload(Comment.experience))  # in the same query: no LIMIT here
             .where(Comment.root_id.in_([r.id for r in roots]), Comment.depth > 1)
             .order_by(Comment.created_at, Comment.id)
-        ).all()
+        )
+        .unique()
+        .all()
         if roots
         else []
     )

@@ -7,10 +7,11 @@ Only experiences attached to published comments are ever counted or shown.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import Select, String, distinct, func, literal, select, union_all
 
 from forum.extensions import cache, db
 from forum.models import (
@@ -183,16 +184,6 @@ def _published(article: Article) -> Select[tuple[int]]:
     )
 
 
-def _code_counts(model: type, ids: ScalarSelect[int]) -> tuple[Counter[str], int]:
-    rows = db.session.execute(
-        select(model.code, func.count()).where(model.experience_id.in_(ids)).group_by(model.code)
-    ).all()
-    answered = db.session.scalar(
-        select(func.count(func.distinct(model.experience_id))).where(model.experience_id.in_(ids))
-    )
-    return Counter(dict(rows)), answered or 0
-
-
 def _bars(
     labels: dict[str, str],
     counts: Counter[str],
@@ -225,23 +216,44 @@ def summarize(article: Article) -> Summary:
 
 
 def _summarize(article: Article) -> Summary:
+    """Every count the summary shows, in one query: (what, code, count) rows."""
     ids = _published(article).scalar_subquery()
-    people = db.session.scalar(select(func.count()).select_from(_published(article).subquery()))
-    conditions, answered_conditions = _code_counts(ExperienceCondition, ids)
-    effects, answered_effects = _code_counts(ExperienceSideEffect, ids)
-    helped_rows = db.session.execute(
-        select(Experience.helped, func.count())
-        .where(Experience.id.in_(ids), Experience.helped.is_not(None))
-        .group_by(Experience.helped)
+    kind = partial(literal, type_=String)
+
+    def by_code(what: str, model: type) -> tuple[Select, Select]:
+        chosen = model.experience_id.in_(ids)
+        return (
+            select(kind(what), model.code, func.count()).where(chosen).group_by(model.code),
+            select(
+                kind(f"{what}-answered"), kind(""), func.count(distinct(model.experience_id))
+            ).where(chosen),
+        )
+
+    rows = db.session.execute(
+        union_all(
+            select(kind("people"), kind(""), func.count()).where(Experience.id.in_(ids)),
+            *by_code("condition", ExperienceCondition),
+            *by_code("side-effect", ExperienceSideEffect),
+            select(kind("helped"), Experience.helped, func.count())
+            .where(Experience.id.in_(ids), Experience.helped.is_not(None))
+            .group_by(Experience.helped),
+        )
     ).all()
-    helped = Counter(dict(helped_rows))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for what, code, count in rows:
+        counts[what][code] += count
+    helped, answered_helped = counts["helped"], counts["helped"].total()
+    answered_conditions = counts["condition-answered"][""]
+    answered_effects = counts["side-effect-answered"][""]
     return Summary(
-        people=people or 0,
-        conditions=_bars(CONDITIONS, conditions, answered_conditions),
-        helped=_bars(HELPED, helped, sum(helped.values())),
-        side_effects=_bars(SIDE_EFFECTS, effects, answered_effects, incidence=INCIDENCE),
+        people=counts["people"][""],
+        conditions=_bars(CONDITIONS, counts["condition"], answered_conditions),
+        helped=_bars(HELPED, helped, answered_helped),
+        side_effects=_bars(
+            SIDE_EFFECTS, counts["side-effect"], answered_effects, incidence=INCIDENCE
+        ),
         answered_conditions=answered_conditions,
-        answered_helped=sum(helped.values()),
+        answered_helped=answered_helped,
         answered_side_effects=answered_effects,
     )
 

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, update
 
 from forum.extensions import db
-from forum.models import Comment, CommentStatus, OutboxMessage, UsedToken, utcnow
+from forum.models import Article, Comment, CommentStatus, OutboxMessage, UsedToken, utcnow
 
 
 @dataclass
@@ -43,6 +43,8 @@ def purge(now: datetime | None = None) -> PurgeCounts:
             Comment.decided_at < spam_cutoff,
         )
     ).rowcount
+    if deleted:  # a purged comment may have been the placeholder above a published reply
+        db.session.execute(update(Article).values(comments_changed_at=now))
     messages = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < spam_cutoff

@@ -19,7 +19,7 @@ from forum.content import bundled_article_files, import_article
 from forum.extensions import db
 from forum.models import Moderator
 from tests.helpers import MODERATOR_EMAIL, MODERATOR_PASSWORD, sign_in
-from tests.services import postgres_server
+from tests.services import postgres_server, redis_server
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -45,6 +45,13 @@ def _migrate_and_seed(url: str) -> None:
             import_article(path)
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A redis-server on loopback for the whole run, started on first use."""
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
+
+from forum.extensions import db
 
 ARTICLE = "ivig-for-lupus"
 MODERATOR_EMAIL = "mod@forum.test"
@@ -121,3 +127,20 @@ def approved(
     cid = comment_id(post_as_newcomer(client, reply_to=reply_to, **fields))
     assert moderate(mod_client, cid, "approve").status_code == 302
     return cid
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[dict[str, int]]:
+    """Count the SQL statements sent while the block runs: `counter["n"]`."""
+    counter = {"n": 0}
+
+    def count(*args: object) -> None:
+        counter["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -5,13 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import post_comment, sign_in
-from tests.services import redis_server
-
-
-@pytest.fixture(scope="session")
-def redis_url():
-    with redis_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["memory", "redis"])
