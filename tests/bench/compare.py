@@ -1,0 +1,977 @@
+"""`make bench`: the forum against a bare-Flask ceiling and Isso 0.14, under gunicorn, with wrk.
+
+    .venv/bin/python tests/bench/compare.py [--duration S] [--rounds N] [--sizes 100,10000,100000]
+                                            [--no-readme] [--quick]
+
+Everything runs on 127.0.0.1 on free ports; every server is stopped at the end, also
+on an error or Ctrl+C. Databases, Isso's configuration, the servers' logs and the
+wrk specs go to test-artifacts/bench/; Isso's virtualenv is kept in .venv/isso.
+
+1. One forum database is built as `make run` builds it (`flask db upgrade`,
+   `flask forum import-article`, `flask forum ensure-moderator`) and copied for each
+   size; tests/bench/seed.py fills each copy with approved comments.
+2. Side by side, each under `gunicorn --workers 2` (sync workers, no keep-alive):
+   the forum with 200 comments; the ceiling (tests/bench/ceiling.py), bare Flask
+   answering with the very bytes the forum served for its article page and JSON
+   thread; and Isso 0.14 holding the same 200 comments, loaded through POST /new.
+   wrk (-t2 -c20) measures each read and each way of posting in turn, for a few
+   rounds; the best round counts, since on a shared machine noise only slows down.
+   Forum posts are a browser's: each wrk request uses one of 40 sessions fetched
+   beforehand (cookie, csrf_token, form_started) and a text never sent before; only
+   302 answers count. Isso's posts are its own client's JSON; only 201 answers count.
+3. The forum with 100, 10,000 and 100,000 comments: page-1 (and last-page) latency
+   at one connection (wrk -c1, p50).
+4. One report, printed and written into README.md's Performance section: each
+   scenario's requests per second and p50/p99, the latencies by size, and the
+   ratios against their targets.
+
+Exit status: 0 when everything ran (a missed target is reported, not failed);
+1 when something broke (a server did not start, wrong answers); 130 on Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "tests" / "bench"
+BIN = Path(sys.executable).parent
+WORK = ROOT / "test-artifacts" / "bench"
+README = ROOT / "README.md"
+ISSO_VENV = ROOT / ".venv" / "isso"
+ISSO_REQUIREMENT = "isso==0.14.*"
+
+SLUG = "ivig-for-lupus"
+ARTICLE = f"/articles/{SLUG}"
+THREAD = f"/api/articles/{SLUG}/comments"
+FEED = "/feed.rss"
+ISSO_URI = "/ivig"
+COMMENTS = 200
+SIZES = (100, 10_000, 100_000)
+WORKERS = 2
+SESSIONS = 40  # browsers posting: each wrk request comes from one of them
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+POST_TEXT = (
+    "Thank you for this article. My rheumatologist suggested IVIG for my skin, and "
+    "reading about other people's infusions helped me decide to try it. Note "
+)
+MARKER = "BENCHWORDMARKER"
+START_MARK, END_MARK = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# (name, what is divided by what, target, higher is better)
+TARGETS = [
+    ("forum article page / bare-Flask ceiling", 0.6, True),
+    ("forum JSON thread / bare-Flask ceiling", 0.6, True),
+    ("forum JSON thread / Isso thread", 50.0, True),
+    ("forum posting / Isso posting", 2.0, True),
+    ("page 1 at 100,000 / at 100 comments (p50)", 1.5, False),
+]
+
+
+class BenchError(Exception):
+    """Something broke: the numbers of this run mean nothing."""
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- Servers --------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 15) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+class Servers:
+    """Starts gunicorns in their own process groups, and stops every one of them."""
+
+    def __init__(self) -> None:
+        self.running: list[Server] = []
+
+    def start(
+        self,
+        name: str,
+        gunicorn: Path,
+        app: str,
+        env: dict[str, str],
+        *extra: str,
+        port: int | None = None,
+    ) -> Server:
+        port = port or free_port()
+        log_path = WORK / f"{name}.log"
+        argv = [
+            str(gunicorn),
+            *("--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
+            *("--no-control-socket", "--timeout", "60", *extra, app),
+        ]
+        with log_path.open("wb") as out:
+            process = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        server = Server(name, port, process, log_path)
+        self.running.append(server)
+        return server
+
+    def wait_ready(self, server: Server, path: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise BenchError(f"{server.name} exited at start:\n{server.log_tail()}")
+            try:
+                if fetch(server.url + path, timeout=10).status == 200:
+                    return
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.3)
+        raise BenchError(
+            f"{server.name} did not answer {path} in {timeout} s:\n{server.log_tail()}"
+        )
+
+    def stop(self, server: Server) -> None:
+        if server.process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGTERM)
+            try:
+                server.process.wait(15)
+            except subprocess.TimeoutExpired:
+                with suppress(ProcessLookupError):
+                    os.killpg(server.process.pid, signal.SIGKILL)
+                server.process.wait(5)
+        if server in self.running:
+            self.running.remove(server)
+
+    def stop_all(self) -> None:
+        for server in list(reversed(self.running)):
+            self.stop(server)
+
+
+def server_errors(server: Server) -> list[str]:
+    """Tracebacks and 5xx answers the server logged."""
+    text = server.log.read_text(errors="replace")
+    count = text.count("Traceback (most recent call last)")
+    return [f"{server.name}: {count} traceback(s) in {server.log}"] if count else []
+
+
+# --- HTTP -----------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def fetch(
+    url: str,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    cookies: http.cookiejar.CookieJar | None = None,
+    timeout: float = 30,
+) -> Answer:
+    """One request, redirects not followed, any status returned rather than raised."""
+    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+    if cookies is not None:
+        handlers.append(urllib.request.HTTPCookieProcessor(cookies))
+    opener = urllib.request.build_opener(*handlers)
+    if not url.startswith("http://127.0.0.1:"):
+        raise BenchError(f"not on loopback: {url}")
+    request = urllib.request.Request(  # noqa: S310 - loopback http only, checked above
+        url, data=data, headers={"User-Agent": USER_AGENT, **(headers or {})}
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+# --- Databases ------------------------------------------------------------------------
+
+
+def forum_env(database: Path, secret: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "CACHE_", "FORUM_"))}
+    env.update(
+        FLASK_APP="wsgi",
+        DATABASE_URL=f"sqlite:///{database}",
+        SECRET_KEY=secret,
+        RATELIMIT_ENABLED="false",
+        RATELIMIT_STORAGE_URI="memory://",
+        FORUM_FLOOD_SECONDS="0",
+        FORUM_MIN_FORM_SECONDS="0",
+    )
+    return env
+
+
+def run(argv: list[str], env: dict[str, str], log_name: str) -> None:
+    with (WORK / log_name).open("ab") as out:
+        done = subprocess.run(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if done.returncode:
+        tail = (WORK / log_name).read_text(errors="replace").splitlines()[-15:]
+        raise BenchError(f"{' '.join(argv)} failed:\n" + "\n".join(tail))
+
+
+def build_databases(sizes: list[int], secret: str) -> dict[int, Path]:
+    """One database per number of comments, each built as `make run` builds it, then seeded."""
+    base = WORK / "base.db"
+    env = forum_env(base, secret)
+    started = time.monotonic()
+    run([str(BIN / "flask"), "db", "upgrade"], env, "build.log")
+    run([str(BIN / "flask"), "forum", "import-article"], env, "build.log")
+    run([str(BIN / "flask"), "forum", "ensure-moderator"], env, "build.log")
+    log(f"base database upgraded and imported in {time.monotonic() - started:.0f} s")
+    databases = {}
+    for size in sizes:
+        path = WORK / f"forum-{size}.db"
+        with sqlite3.connect(base) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        started = time.monotonic()
+        run(
+            [sys.executable, "-m", "tests.bench.seed", f"sqlite:///{path}", str(size)],
+            env,
+            "build.log",
+        )
+        log(f"{size:,} approved comments seeded in {time.monotonic() - started:.0f} s")
+        databases[size] = path
+    return databases
+
+
+def forum_comments(database: Path) -> list[sqlite3.Row]:
+    with sqlite3.connect(database) as connection:
+        connection.row_factory = sqlite3.Row
+        return connection.execute(
+            "SELECT c.id, c.parent_id, c.author_name, c.author_email, c.website, c.body "
+            "FROM comment c JOIN article a ON a.id = c.article_id "
+            "WHERE a.slug = ? AND c.status = 'approved' ORDER BY c.created_at, c.id",
+            (SLUG,),
+        ).fetchall()
+
+
+# --- Isso -----------------------------------------------------------------------------
+
+
+def install_isso() -> Path:
+    """Isso 0.14 and gunicorn in their own virtualenv, kept between runs."""
+    marker = ISSO_VENV / ".installed"
+    if marker.exists() and marker.read_text() == ISSO_REQUIREMENT:
+        return ISSO_VENV / "bin"
+    log(f"installing {ISSO_REQUIREMENT} into {ISSO_VENV.relative_to(ROOT)}")
+    started = time.monotonic()
+    shutil.rmtree(ISSO_VENV, ignore_errors=True)
+    run([sys.executable, "-m", "venv", str(ISSO_VENV)], dict(os.environ), "isso-install.log")
+    pip = [str(ISSO_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    run([*pip, ISSO_REQUIREMENT, "gunicorn"], dict(os.environ), "isso-install.log")
+    marker.write_text(ISSO_REQUIREMENT)
+    log(f"Isso installed in {time.monotonic() - started:.0f} s")
+    return ISSO_VENV / "bin"
+
+
+def start_isso(servers: Servers, isso_bin: Path, website: str) -> Server:
+    database = WORK / "isso.db"
+    database.unlink(missing_ok=True)
+    config = WORK / "isso.cfg"
+    port = free_port()
+    # `host` is the site that embeds the comments: Isso checks at start that it answers.
+    # The rate limit (guard) is per /24, so all of loopback would be one client.
+    config.write_text(
+        f"[general]\ndbpath = {database}\nhost = {website}/\nnotify = stdout\n"
+        "[moderation]\nenabled = false\n"
+        f"[server]\nlisten = http://127.0.0.1:{port}/\n"
+        "[guard]\nenabled = false\n"
+    )
+    env = {**os.environ, "ISSO_SETTINGS": str(config)}
+    # --preload as Isso's documentation has it: its app creates the database on start.
+    return servers.start("isso", isso_bin / "gunicorn", "isso.run", env, "--preload", port=port)
+
+
+def load_isso(isso: Server, comments: list[sqlite3.Row]) -> None:
+    """The forum's comments, in order and with their replies, through Isso's own POST /new."""
+    ids: dict[int, int] = {}
+    for row in comments:
+        payload = {
+            "text": row["body"],
+            "author": row["author_name"],
+            "email": row["author_email"],
+            "website": row["website"],
+            "parent": ids.get(row["parent_id"]),
+            "title": "IVIG for lupus",
+            "notification": 0,
+        }
+        answer = isso_post(isso, payload)
+        if answer.status != 201:
+            raise BenchError(f"Isso refused a comment ({answer.status}): {answer.body[:300]!r}")
+        ids[row["id"]] = json.loads(answer.body)["id"]
+    thread = json.loads(fetch(f"{isso.url}/?uri={ISSO_URI}").body)
+    held = _count_isso(thread["replies"])
+    if held != len(comments):
+        raise BenchError(f"Isso's thread holds {held} comments, not {len(comments)}")
+
+
+def _count_isso(replies: list[dict]) -> int:
+    return sum(1 + _count_isso(reply.get("replies", [])) for reply in replies)
+
+
+def isso_post(isso: Server, payload: dict) -> Answer:
+    return fetch(
+        f"{isso.url}/new?uri={ISSO_URI}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Origin": isso.url},
+    )
+
+
+# --- Posting as a browser -------------------------------------------------------------
+
+
+class _CommentForm(HTMLParser):
+    """The fields a browser would send from the article's comment form, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = {"action": a.get("action", ""), "method": a.get("method", "get")}
+            self._form["fields"], self._form["submits"] = [], []
+            self.forms.append(self._form)
+        elif self._form is None or "name" not in a or "disabled" in a:
+            return
+        elif tag == "textarea":
+            self._form["fields"].append((a["name"], ""))
+        elif tag in ("input", "button"):
+            kind = a.get("type", "text" if tag == "input" else "submit").lower()
+            if kind == "submit":
+                self._form["submits"].append((a["name"], a.get("value", "")))
+            elif kind not in ("checkbox", "radio", "file", "image", "reset", "button") or (
+                "checked" in a
+            ):
+                self._form["fields"].append((a["name"], a.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+
+
+def comment_form_fields(page: str) -> tuple[str, list[tuple[str, str]]]:
+    """The comment form's action and the fields it sends when "Post comment" is pressed."""
+    parser = _CommentForm()
+    parser.feed(page)
+    for form in parser.forms:
+        action = form["action"].split("#")[0]
+        if form["method"].lower() == "post" and action.endswith(f"{ARTICLE}/comments"):
+            submit = next((s for s in form["submits"] if s[0] == "submit"), None)
+            return action, form["fields"] + ([submit] if submit else [])
+    raise BenchError("no comment form on the article page")
+
+
+@dataclass
+class PostSession:
+    headers: dict[str, str]
+    prefix: str
+    suffix: str
+
+    def body(self, word: str) -> bytes:
+        return (self.prefix + word + self.suffix).encode()
+
+
+def _split(encoded: str) -> tuple[str, str]:
+    prefix, found, suffix = encoded.partition(MARKER)
+    if not found:
+        raise BenchError("the text's marker was lost in encoding")
+    return prefix, suffix
+
+
+def forum_sessions(forum: Server, count: int) -> tuple[str, list[PostSession]]:
+    """Browsers that loaded the article page: each its cookie, tokens and form fields."""
+    sessions, action = [], ""
+    for n in range(count):
+        jar = http.cookiejar.CookieJar()
+        page = fetch(forum.url + ARTICLE, cookies=jar)
+        if page.status != 200:
+            raise BenchError(f"the article page answered {page.status}")
+        action, fields = comment_form_fields(page.body.decode())
+        filled = {
+            "author_name": f"Visitor {chr(65 + n % 26)}{chr(65 + n // 26 % 26)}",
+            "author_email": f"visitor{n}@example.org",
+            "body": POST_TEXT + MARKER,
+        }
+        names = {name for name, _ in fields}
+        if missing := {"csrf_token", "form_started", *filled} - names:
+            raise BenchError(f"the comment form lacks {', '.join(sorted(missing))}")
+        values = [(name, filled.get(name, value)) for name, value in fields]
+        prefix, suffix = _split(urllib.parse.urlencode(values))
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Origin": forum.url,
+            "Referer": forum.url + ARTICLE,
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml",
+        }
+        sessions.append(PostSession(headers, prefix, suffix))
+    return action, sessions
+
+
+def isso_sessions(isso: Server, count: int) -> list[PostSession]:
+    """Isso's embed client's JSON, from as many readers."""
+    sessions = []
+    for n in range(count):
+        payload = {
+            "author": f"Visitor {n}",
+            "email": f"visitor{n}@example.org",
+            "website": None,
+            "text": POST_TEXT + MARKER,
+            "parent": None,
+            "title": "IVIG for lupus",
+            "notification": 0,
+        }
+        prefix, suffix = _split(json.dumps(payload))
+        headers = {
+            "Content-Type": "application/json",
+            "Origin": isso.url,
+            "Referer": isso.url + ISSO_URI,
+            "User-Agent": USER_AGENT,
+        }
+        sessions.append(PostSession(headers, prefix, suffix))
+    return sessions
+
+
+def _lua_string(text: str) -> str:
+    level = "=" * 4
+    if f"]{level}]" in text:
+        raise BenchError("text too odd for a Lua long string")
+    return f"[{level}[{text}]{level}]"
+
+
+def write_post_spec(name: str, path: str, expect: int, sessions: list[PostSession]) -> Path:
+    """The Lua table that tests/bench/bench.lua reads: the sessions to post from."""
+    lines = [f"return {{ path = {_lua_string(path)}, expect = {expect}, sessions = {{"]
+    for s in sessions:
+        headers = ", ".join(
+            f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in s.headers.items()
+        )
+        lines.append(
+            f"  {{ headers = {{ {headers} }}, prefix = {_lua_string(s.prefix)}, "
+            f"suffix = {_lua_string(s.suffix)} }},"
+        )
+    lines.append("} }")
+    spec = WORK / f"post-{name}.lua"
+    spec.write_text("\n".join(lines) + "\n")
+    return spec
+
+
+# --- Load -----------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    rps: float  # answers as expected, per second
+    p50_ms: float
+    p99_ms: float
+    good: int  # answers as expected
+    problems: list[str]
+
+
+@dataclass
+class Scenario:
+    label: str
+    server: Server
+    path: str
+    spec: Path | None = None  # POSTs: see write_post_spec
+    size: int = 0  # bytes of one answer
+    connections: int | None = None  # other than the run's
+    results: list[Measure] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.server.url + self.path
+
+    @property
+    def best(self) -> Measure:
+        return max(self.results, key=lambda m: m.rps)
+
+    @property
+    def fastest(self) -> Measure:
+        return min(self.results, key=lambda m: m.p50_ms)
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{self.label}: {p}" for m in self.results for p in m.problems]
+
+
+def letters(n: int) -> str:
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = chr(97 + digit) + word
+        if not n:
+            return word
+
+
+_runs = iter(range(10**6))
+
+
+def wrk(url: str, threads: int, connections: int, seconds: int, spec: Path | None) -> Measure:
+    """One wrk run; with a spec, POSTs of texts never sent before in this run."""
+    env = dict(os.environ)
+    if spec is not None:
+        env.update(BENCH_POST_SPEC=str(spec), BENCH_TAG=letters(next(_runs)))
+    argv = [
+        *("wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),
+        *("-s", str(HERE / "bench.lua"), url),
+    ]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + 120)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if done.returncode or line is None:
+        raise BenchError(f"wrk failed on {url}:\n{done.stdout}\n{done.stderr}")
+    r = json.loads(line.removeprefix("BENCH "))
+    unexpected = r["unexpected"] if r["posts"] else r["status"]
+    good = r["ok"] if r["posts"] else r["requests"] - r["status"]
+    problems = [f"{unexpected} unexpected answers"] if unexpected else []
+    if errors := {k: r[k] for k in ("connect", "read", "write", "timeout") if r[k]}:
+        problems.append("socket errors " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+    if not good:
+        problems.append("no answer as expected")
+    elapsed = r["duration_us"] / 1e6
+    return Measure(good / elapsed, r["p50_us"] / 1e3, r["p99_us"] / 1e3, good, problems)
+
+
+def measure(
+    scenarios: list[Scenario], rounds: int, threads: int, connections: int, seconds: int
+) -> None:
+    """Each scenario in turn, `rounds` times over, so that a noisy moment hits one round."""
+    for number in range(1, rounds + 1):
+        for scenario in scenarios:
+            wait_idle(scenario.server)
+            m = wrk(
+                scenario.url, threads, scenario.connections or connections, seconds, scenario.spec
+            )
+            scenario.results.append(m)
+            note = f" ({'; '.join(m.problems)})" if m.problems else ""
+            log(
+                f"round {number}: {scenario.label}: {m.rps:,.1f} req/s, "
+                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms{note}"
+            )
+    for scenario in scenarios:
+        wait_idle(scenario.server)
+
+
+def warm_up(scenarios: list[Scenario]) -> None:
+    """Every worker fills its caches and imports what it lazily imports."""
+    for scenario in scenarios:
+        if scenario.spec is None:
+            wait_idle(scenario.server)
+            wrk(scenario.url, 1, 4, 2, None)
+
+
+def _cpu_seconds(server: Server) -> float:
+    """CPU time used so far by a gunicorn and its workers."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = rest.rsplit(") ", 1)[1].split()
+        if int(pid) == server.process.pid or int(fields[1]) == server.process.pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(server: Server, timeout: float = 120) -> None:
+    """Until the server has finished what a load left queued (wrk stops, the server does not)."""
+    deadline = time.monotonic() + timeout
+    before = _cpu_seconds(server)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        after = _cpu_seconds(server)
+        if after - before < 0.02:
+            return
+        before = after
+    raise BenchError(f"{server.name} was still busy {timeout:.0f} s after a load")
+
+
+# --- The run --------------------------------------------------------------------------
+
+
+def phase_one(
+    args: argparse.Namespace, servers: Servers, db: Path, secret: str, isso_bin: Path
+) -> tuple[dict[str, Scenario], list[str]]:
+    """The forum, the ceiling and Isso with the same 200 comments, side by side."""
+    forum = servers.start("forum-200", BIN / "gunicorn", "wsgi:app", forum_env(db, secret))
+    servers.wait_ready(forum, ARTICLE)
+    isso = start_isso(servers, isso_bin, forum.url)
+    servers.wait_ready(isso, "/info")
+
+    ceiling_dir = WORK / "ceiling"
+    ceiling_dir.mkdir(exist_ok=True)
+    originals = {}
+    for name, path in (("article", ARTICLE), ("thread", THREAD)):
+        answer = fetch(forum.url + path)
+        if answer.status != 200:
+            raise BenchError(f"the forum answered {path} with {answer.status}")
+        (ceiling_dir / f"{name}.body").write_bytes(answer.body)
+        (ceiling_dir / f"{name}.type").write_text(answer.headers["Content-Type"])
+        originals[path] = answer
+    env = {**os.environ, "BENCH_CEILING_DIR": str(ceiling_dir)}
+    ceiling = servers.start("ceiling", BIN / "gunicorn", "tests.bench.ceiling:create_app()", env)
+    servers.wait_ready(ceiling, ARTICLE)
+    for path, original in originals.items():
+        copy = fetch(ceiling.url + path)
+        if (copy.body, copy.headers["Content-Type"]) != (
+            original.body,
+            original.headers["Content-Type"],
+        ):
+            raise BenchError(f"the ceiling does not serve the forum's bytes for {path}")
+
+    comments = forum_comments(db)
+    started = time.monotonic()
+    load_isso(isso, comments)
+    log(f"Isso holds the same {len(comments)} comments ({time.monotonic() - started:.0f} s)")
+    isso_thread = fetch(f"{isso.url}/?uri={ISSO_URI}")
+
+    action, sessions = forum_sessions(forum, SESSIONS)
+    check = fetch(forum.url + action, data=sessions[0].body("warmup"), headers=sessions[0].headers)
+    if check.status != 302:
+        raise BenchError(f"a browser's comment got {check.status}, not 302: {check.body[:500]!r}")
+    i_sessions = isso_sessions(isso, SESSIONS)
+    check = isso_post(isso, json.loads(i_sessions[0].body("warmup")))
+    if check.status != 201:
+        raise BenchError(f"Isso answered a new comment with {check.status}")
+
+    def size(path: str) -> int:
+        return len(originals[path].body)
+
+    pages = json.loads(originals[THREAD].body)
+    reads = {
+        "article": Scenario("forum article page", forum, ARTICLE, size=size(ARTICLE)),
+        "ceiling-article": Scenario(
+            "bare-Flask ceiling: same article bytes", ceiling, ARTICLE, size=size(ARTICLE)
+        ),
+        "thread": Scenario(
+            f"forum JSON thread (page 1: {len(pages['comments'])} of {pages['total']})",
+            forum,
+            THREAD,
+            size=size(THREAD),
+        ),
+        "ceiling-thread": Scenario(
+            "bare-Flask ceiling: same JSON bytes", ceiling, THREAD, size=size(THREAD)
+        ),
+        # A thread takes Isso about a second: with 20 connections most requests would
+        # wait past wrk's timeout. Four keep its two workers as busy.
+        "isso-thread": Scenario(
+            f"Isso thread (GET /?uri=, all {len(comments)}; 4 connections)",
+            isso,
+            f"/?uri={ISSO_URI}",
+            size=len(isso_thread.body),
+            connections=4,
+        ),
+        "feed": Scenario("forum /feed.rss", forum, FEED, size=len(fetch(forum.url + FEED).body)),
+    }
+    posts = {
+        "post": Scenario(
+            "forum posting (form + CSRF, 302)",
+            forum,
+            action,
+            write_post_spec("forum", action, 302, sessions),
+        ),
+        "isso-post": Scenario(
+            "Isso posting (POST /new JSON, 201)",
+            isso,
+            f"/new?uri={ISSO_URI}",
+            write_post_spec("isso", f"/new?uri={ISSO_URI}", 201, i_sessions),
+        ),
+    }
+    log("warming up")
+    warm_up(list(reads.values()))
+    # Reads first: Isso publishes what is posted, which would grow its thread.
+    for group in (reads, posts):
+        measure(list(group.values()), args.rounds, args.threads, args.connections, args.duration)
+    everything = reads | posts
+    problems = [p for s in everything.values() for p in s.problems]
+    for server in (forum, ceiling, isso):
+        problems += server_errors(server)
+        servers.stop(server)
+    return everything, problems
+
+
+def phase_two(
+    args: argparse.Namespace, servers: Servers, dbs: dict[int, Path], secret: str
+) -> tuple[dict[str, dict[int, Scenario]], list[str]]:
+    """Latency of the first and last pages at each size, one connection at a time."""
+    running = {}
+    for size in args.sizes:
+        env = forum_env(dbs[size], secret)
+        running[size] = servers.start(f"forum-{size}", BIN / "gunicorn", "wsgi:app", env)
+    table: dict[str, dict[int, Scenario]] = {}
+    for size, server in running.items():
+        servers.wait_ready(server, ARTICLE)
+        page = fetch(server.url + ARTICLE).body.decode()
+        last = max([int(n) for n in re.findall(r"[?&;]page=(\d+)", page)] or [1])
+        api_pages = json.loads(fetch(server.url + THREAD).body)["pages"]
+        for label, path in (
+            ("article page 1", ARTICLE),
+            ("article last page", f"{ARTICLE}?page={last}"),
+            ("JSON thread page 1", THREAD),
+            ("JSON thread last page", f"{THREAD}?page={api_pages}"),
+        ):
+            answer = fetch(server.url + path)
+            if answer.status != 200:
+                raise BenchError(f"forum-{size} answered {path} with {answer.status}")
+            scenario = Scenario(f"{label} ({size:,})", server, path, size=len(answer.body))
+            table.setdefault(label, {})[size] = scenario
+    everything = [s for row in table.values() for s in row.values()]
+    log("warming up")
+    warm_up(everything)
+    measure(everything, args.rounds, 1, 1, args.size_duration)
+    problems = [p for s in everything for p in s.problems]
+    for server in running.values():
+        problems += server_errors(server)
+        servers.stop(server)
+    return table, problems
+
+
+# --- The report -----------------------------------------------------------------------
+
+
+def _version(argv: list[str]) -> str:
+    """The first line a program prints about itself (wrk -v exits 1 after printing it)."""
+    done = subprocess.run(argv, capture_output=True, text=True)
+    return ((done.stdout or done.stderr).strip().splitlines() or ["?"])[0]
+
+
+def machine(isso_bin: Path) -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")),
+        platform.processor() or "an unknown CPU",
+    )
+    wrk_version = " ".join(_version(["wrk", "-v"]).split()[:2])
+    gunicorn = _version([str(BIN / "gunicorn"), "--version"]).removeprefix("gunicorn (version ")
+    isso = _version(
+        [str(isso_bin / "python"), "-c", "import importlib.metadata as m; print(m.version('isso'))"]
+    )
+    return (
+        f"{platform.machine()}, {cpu}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {wrk_version}, gunicorn {gunicorn.rstrip(')')}, Isso {isso}"
+    )
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def report(
+    args: argparse.Namespace,
+    throughput: dict[str, Scenario],
+    by_size: dict[str, dict[int, Scenario]],
+    about: str,
+) -> str:
+    t = {key: s.best for key, s in throughput.items()}
+    small, large = min(args.sizes), max(args.sizes)
+    ratios = [
+        (TARGETS[0], t["article"].rps / t["ceiling-article"].rps),
+        (TARGETS[1], t["thread"].rps / t["ceiling-thread"].rps),
+        (TARGETS[2], t["thread"].rps / t["isso-thread"].rps),
+        (TARGETS[3], t["post"].rps / t["isso-post"].rps),
+    ]
+    if small != large:
+        page_one = by_size["article page 1"]
+        name = f"page 1 at {large:,} / at {small:,} comments (p50)"
+        ratios.append(
+            (
+                (name, *TARGETS[4][1:]),
+                page_one[large].fastest.p50_ms / page_one[small].fastest.p50_ms,
+            )
+        )
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {about}.",
+        f"Load average {os.getloadavg()[0]:.1f} at the end: on a shared machine absolute "
+        "numbers vary from run to run; compare the ratios, which come from one run.",
+        "",
+        f"With {COMMENTS} approved comments; each server under gunicorn with {WORKERS} sync "
+        f"workers on 127.0.0.1; wrk -t{args.threads} -c{args.connections}, "
+        f"{args.duration} s a round, the best of {args.rounds} round(s):",
+        "",
+        "| scenario | bytes | answers | req/s | p50 ms | p99 ms |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for scenario in throughput.values():
+        m = scenario.best
+        size = f"{scenario.size:,}" if scenario.size else "–"
+        lines.append(
+            f"| {scenario.label} | {size} | {m.good:,} | {m.rps:,.1f} | {_ms(m.p50_ms)} "
+            f"| {_ms(m.p99_ms)} |"
+        )
+    lines += [
+        "",
+        f"Latency by the number of approved comments (p50 ms; wrk -t1 -c1, "
+        f"{args.size_duration} s a round, the best of {args.rounds}):",
+        "",
+        "| page | " + " | ".join(f"{n:,}" for n in args.sizes) + f" | {large:,} / {small:,} |",
+        "|---|" + "--:|" * (len(args.sizes) + 1),
+    ]
+    for label, row in by_size.items():
+        cells = [_ms(row[n].fastest.p50_ms) for n in args.sizes]
+        ratio = row[large].fastest.p50_ms / row[small].fastest.p50_ms
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {ratio:.2f} |")
+    lines += ["", "| ratio | measured | target | |", "|---|--:|--:|---|"]
+    for (name, target, higher), value in ratios:
+        passed = value >= target if higher else value <= target
+        sign = "≥" if higher else "≤"
+        lines.append(
+            f"| {name} | {value:.2f} | {sign} {target:g} | {'PASS' if passed else 'MISS'} |"
+        )
+    lines += [
+        "",
+        "Run it with `make bench` (it installs Debian's wrk when missing, and Isso 0.14 into "
+        "`.venv/isso`); tests/bench/compare.py says what each number measures. The forum's "
+        "JSON thread is its first page of 50 comments; Isso's answer holds all "
+        f"{COMMENTS}, as Isso serves a thread. Forum posts are held for moderation, Isso's "
+        "are published (its moderation off, as configured here).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(block: str) -> None:
+    """Replace what is between the markers in README.md's Performance section."""
+    text = README.read_text(encoding="utf-8")
+    section = f"{START_MARK}\n{block.rstrip()}\n{END_MARK}"
+    if START_MARK in text and END_MARK in text:
+        before, _, rest = text.partition(START_MARK)
+        _, _, after = rest.partition(END_MARK)
+        text = before + section + after
+    elif re.search(r"^## Performance[ \t]*$", text, re.MULTILINE):
+        text = re.sub(
+            r"^## Performance[ \t]*$",
+            lambda m: f"{m.group(0)}\n\n{section}\n",
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        )
+    else:
+        text = text.rstrip("\n") + f"\n\n## Performance\n\n{section}\n"
+    README.write_text(text, encoding="utf-8")
+
+
+# --- Main -----------------------------------------------------------------------------
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=6, help="seconds a throughput run")
+    parser.add_argument("--size-duration", type=int, default=4, help="seconds a latency run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=20, help="wrk connections")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--no-readme", action="store_true", help="only print the report")
+    parser.add_argument(
+        "--quick", action="store_true", help="a short trial run (3 s, 1 round, small sizes)"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration = args.size_duration = 3
+        args.rounds, args.sizes, args.no_readme = 1, "100,1000", True
+    args.sizes = sorted({int(n.replace("_", "")) for n in args.sizes.split(",")})
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is missing: `apt-get install wrk` (make bench does it as root)", file=sys.stderr)
+        return 1
+    WORK.mkdir(parents=True, exist_ok=True)
+    for old in WORK.glob("*.db*"):
+        old.unlink()
+    signal.signal(signal.SIGTERM, _interrupt)
+    servers = Servers()
+    started = time.monotonic()
+    try:
+        isso_bin = install_isso()
+        secret = secrets.token_urlsafe(32)
+        dbs = build_databases(sorted({COMMENTS, *args.sizes}), secret)
+        throughput, problems = phase_one(args, servers, dbs[COMMENTS], secret, isso_bin)
+        by_size, more = phase_two(args, servers, dbs, secret)
+        problems += more
+        text = report(args, throughput, by_size, machine(isso_bin))
+    except BenchError as error:
+        log(f"BROKEN: {error}")
+        return 1
+    except KeyboardInterrupt:
+        log("interrupted: servers stopped")
+        return 130
+    finally:
+        servers.stop_all()
+    (WORK / "report.md").write_text(text)
+    print("\n" + text)
+    elapsed = time.monotonic() - started
+    if problems:
+        print("Something broke, so README.md is left as it was:", *problems, sep="\n  ")
+        return 1
+    if not args.no_readme:
+        write_readme(text)
+        log("written into README.md's Performance section")
+    log(f"done in {elapsed / 60:.1f} min; logs, databases and report in {WORK.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
