@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import func, select
 
-from forum.conditional import conditional_response
+from forum.conditional import article_stamp, conditional_response
 from forum.discussion import published_comments
 from forum.experiences import experience_json
 from forum.extensions import db
@@ -35,15 +35,14 @@ def comment_json(comment: Comment) -> dict:
 
 @bp.get("/articles/<slug:slug>/comments")
 def article_comments(slug: str) -> Response:
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
-        abort(404)
+    stamp = article_stamp(slug)
     page = whole_number(request.args.get("page", "1"))
     if page is None or page < 1:
         abort(400, "page must be a whole number from 1 up.")
     per_page = current_app.config["FORUM_API_PER_PAGE"]
 
     def build() -> Response:
+        article = db.session.get_one(Article, stamp.id)
         query = published_comments().where(Comment.article_id == article.id)
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         pages = max(1, -(-total // per_page))
@@ -75,4 +74,4 @@ def article_comments(slug: str) -> Response:
             comments=[comment_json(c) for c in comments],
         )
 
-    return conditional_response(f"api-{article.id}-{page}", article.comments_changed_at, build)
+    return conditional_response(f"api-{stamp.id}-{page}", stamp.changed_at, build)

@@ -24,7 +24,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from forum.conditional import change_key, not_modified, revalidate
+from forum.conditional import article_stamp, change_key, not_modified, revalidate
 from forum.discussion import (
     comments_with_experience,
     featured_comments,
@@ -181,6 +181,7 @@ def _render_article(
     reply_to = db.session.get(Comment, parent_id) if parent_id else None
     if reply_to and (reply_to.article_id != article.id or not reply_to.is_public):
         reply_to = form.parent_id.data = None
+    own_ids = set(_own_comment_ids())
     # Whatever else happens to a comment that describes an emergency, say so first.
     urgent = request.method == "POST" and bool(find_urgent_symptoms(form.body.data or ""))
     html = render_template(
@@ -198,8 +199,9 @@ def _render_article(
         question=question,
         preview=preview,
         urgent=urgent,
-        own_ids=set(_own_comment_ids()),
-        settings=current_settings(),
+        own_ids=own_ids,
+        # Only a reader's own waiting comments mention the settings (the review time).
+        settings=current_settings() if own_ids else None,
         **({"csrf_token": lambda: CSRF_SLOT} if slots else {}),
     )
     return html, status
@@ -216,13 +218,13 @@ def _impersonal() -> bool:
     )
 
 
-def _shared_page(article: Article) -> Response:
+def _shared_page(slug: str) -> Response:
     """The page most readers see: built once per change, with this reader's tokens put in."""
+    stamp = article_stamp(slug)
     page = _page_argument()
     view = DiscussionView.from_request()
-    # Comments close by date as well as by a moderator, with no change stamp moving.
-    what = f"article-page|{article.id}|{page}|{view.args()}|{article.accepts_comments}"
-    key = change_key(what, article.comments_changed_at)
+    what = f"article-page|{stamp.id}|{page}|{view.args()}|{stamp.accepts_comments}"
+    key = change_key(what, stamp.changed_at)
     csrf = generate_csrf()
     # The tokens differ per reader and the form start ages, so the ETag includes both.
     period = int(time.time()) // ETAG_PERIOD_SECONDS
@@ -232,6 +234,7 @@ def _shared_page(article: Article) -> Response:
     if response is None:
         template = cache.get(key)
         if template is None:
+            article = db.session.get_one(Article, stamp.id)
             template, _ = _render_article(article, CommentForm(), slots=True)
             cache.set(key, template)
         html = template.replace(CSRF_SLOT, csrf).replace(FORM_STARTED_SLOT, sign_form_start())
@@ -242,9 +245,9 @@ def _shared_page(article: Article) -> Response:
 
 @bp.get("/articles/<slug:slug>")
 def show(slug: str) -> Response | tuple[str, int]:
-    article = _article_or_404(slug)
     if _impersonal():
-        return _shared_page(article)
+        return _shared_page(slug)
+    article = _article_or_404(slug)
     form = CommentForm()
     remembered = session.get(REMEMBER_KEY)
     if isinstance(remembered, dict):

@@ -11,17 +11,56 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response, request
+from flask import Response, abort, request
+from sqlalchemy import bindparam, func, select
 from werkzeug.http import is_resource_modified
 
-from forum.extensions import cache
+from forum.extensions import cache, db
+from forum.models import Article, comments_open, utcnow
+
+
+@dataclass(frozen=True)
+class ArticleStamp:
+    """What decides whether a cached view of an article is current."""
+
+    id: int
+    changed_at: datetime
+    accepts_comments: bool  # comments close by date too, with no stamp moving
+
+
+_ARTICLE_STAMP = select(
+    Article.id,
+    Article.comments_changed_at,
+    Article.comments_closed,
+    Article.close_comments_after_days,
+    Article.published_at,
+).where(Article.slug == bindparam("slug"))
+_SITE_STAMP = select(func.max(Article.comments_changed_at))
+
+
+def article_stamp(slug: str) -> ArticleStamp:
+    """The article's stamp, or 404: one small query, outside the ORM session (the hot path)."""
+    with db.engine.connect() as connection:
+        row = connection.execute(_ARTICLE_STAMP, {"slug": slug}).one_or_none()
+    if row is None:
+        abort(404)
+    article_id, changed_at, *closing = row
+    return ArticleStamp(article_id, changed_at, comments_open(*closing))
+
+
+def site_stamp() -> datetime:
+    """When anything public on the site last changed."""
+    with db.engine.connect() as connection:
+        return connection.execute(_SITE_STAMP).scalar() or utcnow()
 
 
 def change_key(key: str, changed_at: datetime) -> str:
     """A key for what `key` shows at `changed_at`; links are absolute, so the host counts."""
-    return f"{key}|{request.host_url}|{changed_at.isoformat()}"
+    origin = f"{request.scheme}://{request.host}{request.root_path}"
+    return f"{key}|{origin}|{changed_at.isoformat()}"
 
 
 def not_modified(etag: str, last_modified: datetime | None = None) -> Response | None:

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy import Select, func, select
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
-from forum.conditional import conditional_response
+from forum.conditional import article_stamp, conditional_response, site_stamp
 from forum.discussion import published_comments
 from forum.extensions import db
 from forum.links import absolute_url, comment_guid, comment_url
-from forum.models import Article, Comment, utcnow
+from forum.models import Article, Comment
 from forum.sanitize import plain_excerpt
 
 bp = Blueprint("feeds", __name__)
@@ -56,23 +56,20 @@ def _newest(query: Select[tuple[Comment]], limit: int) -> Sequence[Comment]:
     ).all()
 
 
-def _site_changed_at() -> datetime:
-    return db.session.scalar(select(func.max(Article.comments_changed_at))) or utcnow()
-
-
 @bp.get("/feed.rss")
 def discussions() -> Response:
     """New discussions: published top-level comments."""
     limit = current_app.config["FORUM_FEED_ITEMS"]
+    changed_at = site_stamp()
     return conditional_response(
         "feed.rss",
-        _site_changed_at(),
+        changed_at,
         lambda: _build_feed(
             f"{SITE_TITLE}: new discussions",
             "New discussions started under the forum's articles.",
             absolute_url("articles.index"),
             _newest(published_comments().where(Comment.depth == 1), limit),
-            _site_changed_at(),
+            changed_at,
         ),
     )
 
@@ -80,33 +77,33 @@ def discussions() -> Response:
 @bp.get("/comments.rss")
 def all_comments() -> Response:
     limit = current_app.config["FORUM_FEED_ITEMS"]
+    changed_at = site_stamp()
     return conditional_response(
         "comments.rss",
-        _site_changed_at(),
+        changed_at,
         lambda: _build_feed(
             f"{SITE_TITLE}: all comments",
             "Every published comment and reply.",
             absolute_url("articles.index"),
             _newest(published_comments(), limit),
-            _site_changed_at(),
+            changed_at,
         ),
     )
 
 
 @bp.get("/articles/<slug:slug>/comments.rss")
 def article_comments(slug: str) -> Response:
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
-        abort(404)
+    stamp = article_stamp(slug)
     limit = current_app.config["FORUM_FEED_ITEMS"]
-    return conditional_response(
-        f"article-{article.id}.rss",
-        article.comments_changed_at,
-        lambda: _build_feed(
+
+    def build() -> Response:
+        article = db.session.get_one(Article, stamp.id)
+        return _build_feed(
             f"Comments on {article.short_title}",
             plain_excerpt(article.summary or article.title, 300),
             absolute_url("articles.show", slug=article.slug),
             _newest(published_comments().where(Comment.article_id == article.id), limit),
-            article.comments_changed_at,
-        ),
-    )
+            stamp.changed_at,
+        )
+
+    return conditional_response(f"article-{stamp.id}.rss", stamp.changed_at, build)

@@ -75,6 +75,15 @@ def _enum(enum_class: type[StrEnum]) -> Enum:
     )
 
 
+def comments_open(closed: bool, close_after_days: int | None, published_at: datetime) -> bool:
+    """Whether an article takes comments: not closed by hand, nor by its age."""
+    if closed:
+        return False
+    if close_after_days is None:
+        return True
+    return utcnow() < published_at + timedelta(days=close_after_days)
+
+
 class Article(Base):
     __tablename__ = "article"
 
@@ -100,11 +109,8 @@ class Article(Base):
 
     @property
     def accepts_comments(self) -> bool:
-        if self.comments_closed:
-            return False
-        if self.close_comments_after_days is None:
-            return True
-        return utcnow() < self.published_at + timedelta(days=self.close_comments_after_days)
+        closed, after_days = self.comments_closed, self.close_comments_after_days
+        return comments_open(closed, after_days, self.published_at)
 
     comments: Mapped[list[Comment]] = relationship(back_populates="article", lazy="write_only")
 
