@@ -441,6 +441,7 @@ def test_moderator_signs_in_decides_and_signs_out(
     sign_in_as_moderator(mod)
     expect(mod).to_have_title(re.compile(r"^\(3\) Moderation"))
     expect(mod.get_by_role("link", name="Pending (3)")).to_have_attribute("aria-current", "page")
+    mod.wait_for_load_state("load")  # the shortcuts' script has run
 
     def decided(message: str, pending: int) -> None:
         expect(status_message(mod)).to_contain_text(message)
@@ -469,8 +470,7 @@ def test_moderator_signs_in_decides_and_signs_out(
         mod.keyboard.press("s")
         decided(f"Comment by {names[2]} marked as spam.", 0)
     else:
-        # Without JavaScript the keys do nothing; every action is a button.
-        expect(mod.get_by_text("Keyboard shortcuts")).to_be_visible()
+        # Without JavaScript every action is still a button of its own.
         for name, (button, done, pending) in zip(
             names,
             [("Approve", "approved", 2), ("Reject", "rejected", 1), ("Spam", "marked as spam", 0)],
