@@ -25,14 +25,14 @@ wrk specs go to test-artifacts/bench/; Isso's virtualenv is kept in .venv/isso.
    scenario's requests per second and p50/p99, the latencies by size, and the
    ratios against their targets.
 
-Exit status: 0 when everything ran (a missed target is reported, not failed);
+harness.py starts and stops servers and runs wrk (bench.lua); visitors.py prepares
+the posts. Exit status: 0 when everything ran (a missed target is reported, not failed);
 1 when something broke (a server did not start, wrong answers); 130 on Ctrl+C.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import platform
@@ -40,24 +40,32 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = ROOT / "tests" / "bench"
+from harness import (
+    ROOT,
+    WORK,
+    WORKERS,
+    Answer,
+    BenchError,
+    Scenario,
+    Server,
+    Servers,
+    fetch,
+    free_port,
+    log,
+    measure,
+    server_errors,
+    warm_up,
+)
+from visitors import forum_sessions, isso_sessions, write_post_spec
+
 BIN = Path(sys.executable).parent
-WORK = ROOT / "test-artifacts" / "bench"
 README = ROOT / "README.md"
 ISSO_VENV = ROOT / ".venv" / "isso"
 ISSO_REQUIREMENT = "isso==0.14.*"
@@ -69,14 +77,7 @@ FEED = "/feed.rss"
 ISSO_URI = "/ivig"
 COMMENTS = 200
 SIZES = (100, 10_000, 100_000)
-WORKERS = 2
 SESSIONS = 40  # browsers posting: each wrk request comes from one of them
-USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-POST_TEXT = (
-    "Thank you for this article. My rheumatologist suggested IVIG for my skin, and "
-    "reading about other people's infusions helped me decide to try it. Note "
-)
-MARKER = "BENCHWORDMARKER"
 START_MARK, END_MARK = "<!-- bench:start -->", "<!-- bench:end -->"
 
 # (name, what is divided by what, target, higher is better)
@@ -87,152 +88,6 @@ TARGETS = [
     ("forum posting / Isso posting", 2.0, True),
     ("page 1 at 100,000 / at 100 comments (p50)", 1.5, False),
 ]
-
-
-class BenchError(Exception):
-    """Something broke: the numbers of this run mean nothing."""
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# --- Servers --------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log_tail(self, lines: int = 15) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-class Servers:
-    """Starts gunicorns in their own process groups, and stops every one of them."""
-
-    def __init__(self) -> None:
-        self.running: list[Server] = []
-
-    def start(
-        self,
-        name: str,
-        gunicorn: Path,
-        app: str,
-        env: dict[str, str],
-        *extra: str,
-        port: int | None = None,
-    ) -> Server:
-        port = port or free_port()
-        log_path = WORK / f"{name}.log"
-        argv = [
-            str(gunicorn),
-            *("--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
-            *("--no-control-socket", "--timeout", "60", *extra, app),
-        ]
-        with log_path.open("wb") as out:
-            process = subprocess.Popen(
-                argv,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        server = Server(name, port, process, log_path)
-        self.running.append(server)
-        return server
-
-    def wait_ready(self, server: Server, path: str, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                raise BenchError(f"{server.name} exited at start:\n{server.log_tail()}")
-            try:
-                if fetch(server.url + path, timeout=10).status == 200:
-                    return
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.3)
-        raise BenchError(
-            f"{server.name} did not answer {path} in {timeout} s:\n{server.log_tail()}"
-        )
-
-    def stop(self, server: Server) -> None:
-        if server.process.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(server.process.pid, signal.SIGTERM)
-            try:
-                server.process.wait(15)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(server.process.pid, signal.SIGKILL)
-                server.process.wait(5)
-        if server in self.running:
-            self.running.remove(server)
-
-    def stop_all(self) -> None:
-        for server in list(reversed(self.running)):
-            self.stop(server)
-
-
-def server_errors(server: Server) -> list[str]:
-    """Tracebacks and 5xx answers the server logged."""
-    text = server.log.read_text(errors="replace")
-    count = text.count("Traceback (most recent call last)")
-    return [f"{server.name}: {count} traceback(s) in {server.log}"] if count else []
-
-
-# --- HTTP -----------------------------------------------------------------------------
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def fetch(
-    url: str,
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    cookies: http.cookiejar.CookieJar | None = None,
-    timeout: float = 30,
-) -> Answer:
-    """One request, redirects not followed, any status returned rather than raised."""
-    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
-    if cookies is not None:
-        handlers.append(urllib.request.HTTPCookieProcessor(cookies))
-    opener = urllib.request.build_opener(*handlers)
-    if not url.startswith("http://127.0.0.1:"):
-        raise BenchError(f"not on loopback: {url}")
-    request = urllib.request.Request(  # noqa: S310 - loopback http only, checked above
-        url, data=data, headers={"User-Agent": USER_AGENT, **(headers or {})}
-    )
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return Answer(response.status, dict(response.headers), response.read())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, dict(error.headers), error.read())
 
 
 # --- Databases ------------------------------------------------------------------------
@@ -368,281 +223,6 @@ def isso_post(isso: Server, payload: dict) -> Answer:
     )
 
 
-# --- Posting as a browser -------------------------------------------------------------
-
-
-class _CommentForm(HTMLParser):
-    """The fields a browser would send from the article's comment form, in order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get")}
-            self._form["fields"], self._form["submits"] = [], []
-            self.forms.append(self._form)
-        elif self._form is None or "name" not in a or "disabled" in a:
-            return
-        elif tag == "textarea":
-            self._form["fields"].append((a["name"], ""))
-        elif tag in ("input", "button"):
-            kind = a.get("type", "text" if tag == "input" else "submit").lower()
-            if kind == "submit":
-                self._form["submits"].append((a["name"], a.get("value", "")))
-            elif kind not in ("checkbox", "radio", "file", "image", "reset", "button") or (
-                "checked" in a
-            ):
-                self._form["fields"].append((a["name"], a.get("value", "")))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-
-
-def comment_form_fields(page: str) -> tuple[str, list[tuple[str, str]]]:
-    """The comment form's action and the fields it sends when "Post comment" is pressed."""
-    parser = _CommentForm()
-    parser.feed(page)
-    for form in parser.forms:
-        action = form["action"].split("#")[0]
-        if form["method"].lower() == "post" and action.endswith(f"{ARTICLE}/comments"):
-            submit = next((s for s in form["submits"] if s[0] == "submit"), None)
-            return action, form["fields"] + ([submit] if submit else [])
-    raise BenchError("no comment form on the article page")
-
-
-@dataclass
-class PostSession:
-    headers: dict[str, str]
-    prefix: str
-    suffix: str
-
-    def body(self, word: str) -> bytes:
-        return (self.prefix + word + self.suffix).encode()
-
-
-def _split(encoded: str) -> tuple[str, str]:
-    prefix, found, suffix = encoded.partition(MARKER)
-    if not found:
-        raise BenchError("the text's marker was lost in encoding")
-    return prefix, suffix
-
-
-def forum_sessions(forum: Server, count: int) -> tuple[str, list[PostSession]]:
-    """Browsers that loaded the article page: each its cookie, tokens and form fields."""
-    sessions, action = [], ""
-    for n in range(count):
-        jar = http.cookiejar.CookieJar()
-        page = fetch(forum.url + ARTICLE, cookies=jar)
-        if page.status != 200:
-            raise BenchError(f"the article page answered {page.status}")
-        action, fields = comment_form_fields(page.body.decode())
-        filled = {
-            "author_name": f"Visitor {chr(65 + n % 26)}{chr(65 + n // 26 % 26)}",
-            "author_email": f"visitor{n}@example.org",
-            "body": POST_TEXT + MARKER,
-        }
-        names = {name for name, _ in fields}
-        if missing := {"csrf_token", "form_started", *filled} - names:
-            raise BenchError(f"the comment form lacks {', '.join(sorted(missing))}")
-        values = [(name, filled.get(name, value)) for name, value in fields]
-        prefix, suffix = _split(urllib.parse.urlencode(values))
-        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-            "Origin": forum.url,
-            "Referer": forum.url + ARTICLE,
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml",
-        }
-        sessions.append(PostSession(headers, prefix, suffix))
-    return action, sessions
-
-
-def isso_sessions(isso: Server, count: int) -> list[PostSession]:
-    """Isso's embed client's JSON, from as many readers."""
-    sessions = []
-    for n in range(count):
-        payload = {
-            "author": f"Visitor {n}",
-            "email": f"visitor{n}@example.org",
-            "website": None,
-            "text": POST_TEXT + MARKER,
-            "parent": None,
-            "title": "IVIG for lupus",
-            "notification": 0,
-        }
-        prefix, suffix = _split(json.dumps(payload))
-        headers = {
-            "Content-Type": "application/json",
-            "Origin": isso.url,
-            "Referer": isso.url + ISSO_URI,
-            "User-Agent": USER_AGENT,
-        }
-        sessions.append(PostSession(headers, prefix, suffix))
-    return sessions
-
-
-def _lua_string(text: str) -> str:
-    level = "=" * 4
-    if f"]{level}]" in text:
-        raise BenchError("text too odd for a Lua long string")
-    return f"[{level}[{text}]{level}]"
-
-
-def write_post_spec(name: str, path: str, expect: int, sessions: list[PostSession]) -> Path:
-    """The Lua table that tests/bench/bench.lua reads: the sessions to post from."""
-    lines = [f"return {{ path = {_lua_string(path)}, expect = {expect}, sessions = {{"]
-    for s in sessions:
-        headers = ", ".join(
-            f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in s.headers.items()
-        )
-        lines.append(
-            f"  {{ headers = {{ {headers} }}, prefix = {_lua_string(s.prefix)}, "
-            f"suffix = {_lua_string(s.suffix)} }},"
-        )
-    lines.append("} }")
-    spec = WORK / f"post-{name}.lua"
-    spec.write_text("\n".join(lines) + "\n")
-    return spec
-
-
-# --- Load -----------------------------------------------------------------------------
-
-
-@dataclass
-class Measure:
-    rps: float  # answers as expected, per second
-    p50_ms: float
-    p99_ms: float
-    good: int  # answers as expected
-    problems: list[str]
-
-
-@dataclass
-class Scenario:
-    label: str
-    server: Server
-    path: str
-    spec: Path | None = None  # POSTs: see write_post_spec
-    size: int = 0  # bytes of one answer
-    connections: int | None = None  # other than the run's
-    results: list[Measure] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return self.server.url + self.path
-
-    @property
-    def best(self) -> Measure:
-        return max(self.results, key=lambda m: m.rps)
-
-    @property
-    def fastest(self) -> Measure:
-        return min(self.results, key=lambda m: m.p50_ms)
-
-    @property
-    def problems(self) -> list[str]:
-        return [f"{self.label}: {p}" for m in self.results for p in m.problems]
-
-
-def letters(n: int) -> str:
-    word = ""
-    while True:
-        n, digit = divmod(n, 26)
-        word = chr(97 + digit) + word
-        if not n:
-            return word
-
-
-_runs = iter(range(10**6))
-
-
-def wrk(url: str, threads: int, connections: int, seconds: int, spec: Path | None) -> Measure:
-    """One wrk run; with a spec, POSTs of texts never sent before in this run."""
-    env = dict(os.environ)
-    if spec is not None:
-        env.update(BENCH_POST_SPEC=str(spec), BENCH_TAG=letters(next(_runs)))
-    argv = [
-        *("wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),
-        *("-s", str(HERE / "bench.lua"), url),
-    ]
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + 120)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
-    if done.returncode or line is None:
-        raise BenchError(f"wrk failed on {url}:\n{done.stdout}\n{done.stderr}")
-    r = json.loads(line.removeprefix("BENCH "))
-    unexpected = r["unexpected"] if r["posts"] else r["status"]
-    good = r["ok"] if r["posts"] else r["requests"] - r["status"]
-    problems = [f"{unexpected} unexpected answers"] if unexpected else []
-    if errors := {k: r[k] for k in ("connect", "read", "write", "timeout") if r[k]}:
-        problems.append("socket errors " + ", ".join(f"{k} {v}" for k, v in errors.items()))
-    if not good:
-        problems.append("no answer as expected")
-    elapsed = r["duration_us"] / 1e6
-    return Measure(good / elapsed, r["p50_us"] / 1e3, r["p99_us"] / 1e3, good, problems)
-
-
-def measure(
-    scenarios: list[Scenario], rounds: int, threads: int, connections: int, seconds: int
-) -> None:
-    """Each scenario in turn, `rounds` times over, so that a noisy moment hits one round."""
-    for number in range(1, rounds + 1):
-        for scenario in scenarios:
-            wait_idle(scenario.server)
-            m = wrk(
-                scenario.url, threads, scenario.connections or connections, seconds, scenario.spec
-            )
-            scenario.results.append(m)
-            note = f" ({'; '.join(m.problems)})" if m.problems else ""
-            log(
-                f"round {number}: {scenario.label}: {m.rps:,.1f} req/s, "
-                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms{note}"
-            )
-    for scenario in scenarios:
-        wait_idle(scenario.server)
-
-
-def warm_up(scenarios: list[Scenario]) -> None:
-    """Every worker fills its caches and imports what it lazily imports."""
-    for scenario in scenarios:
-        if scenario.spec is None:
-            wait_idle(scenario.server)
-            wrk(scenario.url, 1, 4, 2, None)
-
-
-def _cpu_seconds(server: Server) -> float:
-    """CPU time used so far by a gunicorn and its workers."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            pid, rest = stat.read_text().split(" (", 1)
-        except OSError:
-            continue  # the process ended meanwhile
-        fields = rest.rsplit(") ", 1)[1].split()
-        if int(pid) == server.process.pid or int(fields[1]) == server.process.pid:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def wait_idle(server: Server, timeout: float = 120) -> None:
-    """Until the server has finished what a load left queued (wrk stops, the server does not)."""
-    deadline = time.monotonic() + timeout
-    before = _cpu_seconds(server)
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        after = _cpu_seconds(server)
-        if after - before < 0.02:
-            return
-        before = after
-    raise BenchError(f"{server.name} was still busy {timeout:.0f} s after a load")
-
-
 # --- The run --------------------------------------------------------------------------
 
 
@@ -682,11 +262,11 @@ def phase_one(
     log(f"Isso holds the same {len(comments)} comments ({time.monotonic() - started:.0f} s)")
     isso_thread = fetch(f"{isso.url}/?uri={ISSO_URI}")
 
-    action, sessions = forum_sessions(forum, SESSIONS)
+    action, sessions = forum_sessions(forum, ARTICLE, SESSIONS)
     check = fetch(forum.url + action, data=sessions[0].body("warmup"), headers=sessions[0].headers)
     if check.status != 302:
         raise BenchError(f"a browser's comment got {check.status}, not 302: {check.body[:500]!r}")
-    i_sessions = isso_sessions(isso, SESSIONS)
+    i_sessions = isso_sessions(isso, ISSO_URI, SESSIONS)
     check = isso_post(isso, json.loads(i_sessions[0].body("warmup")))
     if check.status != 201:
         raise BenchError(f"Isso answered a new comment with {check.status}")
@@ -709,14 +289,16 @@ def phase_one(
         "ceiling-thread": Scenario(
             "bare-Flask ceiling: same JSON bytes", ceiling, THREAD, size=size(THREAD)
         ),
-        # A thread takes Isso about a second: with 20 connections most requests would
-        # wait past wrk's timeout. Four keep its two workers as busy.
+        # A thread takes Isso a second or more: with 20 connections most requests would
+        # wait past wrk's timeout. Four keep its two workers as busy; twice as long a
+        # run counts enough answers.
         "isso-thread": Scenario(
-            f"Isso thread (GET /?uri=, all {len(comments)}; 4 connections)",
+            f"Isso thread (GET /?uri=, all {len(comments)}; 4 connections, 2× as long)",
             isso,
             f"/?uri={ISSO_URI}",
             size=len(isso_thread.body),
             connections=4,
+            stretch=2,
         ),
         "feed": Scenario("forum /feed.rss", forum, FEED, size=len(fetch(forum.url + FEED).body)),
     }
@@ -915,9 +497,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=6, help="seconds a throughput run")
+    parser.add_argument("--duration", type=int, default=5, help="seconds a throughput run")
     parser.add_argument("--size-duration", type=int, default=4, help="seconds a latency run")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
