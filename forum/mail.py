@@ -12,13 +12,13 @@ import json
 import logging
 import secrets
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from flask_mail import Message
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db, mail
@@ -74,11 +74,31 @@ def _deliver(message: OutboxMessage) -> None:
     )
 
 
+CLAIM_TIME = timedelta(minutes=10)  # a claimed message that is not sent by then is tried again
+
+
+def _claim(message_id: int, attempts: int, now: datetime) -> bool:
+    """Take one message for this sender, committed: when several workers drain the outbox at
+    once, only one of them wins each message, so it is sent once."""
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.attempts == attempts,
+        )
+        .values(attempts=OutboxMessage.attempts + 1, send_after=now + CLAIM_TIME)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return taken == 1
+
+
 def send_due(limit: int = 200) -> tuple[int, int]:
     """Send what is due from the outbox; returns (sent, failed). Commits after each message."""
     now = utcnow()
-    due = db.session.scalars(
-        select(OutboxMessage)
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.attempts)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.send_after <= now,
@@ -88,18 +108,19 @@ def send_due(limit: int = 200) -> tuple[int, int]:
         .limit(limit)
     ).all()
     sent = failed = 0
-    for message in due:
+    for message_id, attempts in due:
+        if not _claim(message_id, attempts, now):
+            continue  # another worker is sending it
+        message = db.session.get(OutboxMessage, message_id)
         try:
             _deliver(message)
         except Exception as error:  # any SMTP or network failure is retried later
-            message.attempts += 1
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             message.send_after = utcnow() + timedelta(minutes=2**message.attempts)
             log.warning("Could not send mail %s to %s: %s", message.id, message.recipient, error)
             failed += 1
         else:
             message.sent_at = utcnow()
-            message.attempts += 1
             sent += 1
         db.session.commit()
     return sent, failed

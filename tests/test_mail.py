@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -349,3 +350,32 @@ def test_privacy_page_is_linked_from_the_form(client):
     assert 'href="/privacy"' in html
     page = client.get("/privacy").text
     assert "30 days" in page and "Gravatar" in page
+
+
+def test_workers_draining_the_outbox_at_once_send_each_message_once(app, client, moderator, smtp):
+    """Every post starts a drain in its worker; however many run at once, one e-mail each."""
+    held = [
+        comment_id(post_comment(client, author_email=f"many{n}@example.org", body=f"Note {n}"))
+        for n in range(12)
+    ]
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            drain(app)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    notices = smtp.to("mod@forum.test")
+    assert len(notices) == len(held)
+    with app.app_context():
+        unsent = db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))
+        )
+        assert unsent == 0
