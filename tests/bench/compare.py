@@ -391,6 +391,17 @@ def machine(isso_bin: Path) -> str:
     )
 
 
+def code_version() -> str:
+    """The commit measured, and whether the app's files differed from it (a shared checkout)."""
+    head = _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    changed = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "forum", "templates", "wsgi.py"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"{head} with uncommitted changes to the app" if changed else head
+
+
 def _ms(value: float) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
 
@@ -400,6 +411,7 @@ def report(
     throughput: dict[str, Scenario],
     by_size: dict[str, dict[int, Scenario]],
     about: str,
+    code: str,
 ) -> str:
     t = {key: s.best for key, s in throughput.items()}
     small, large = min(args.sizes), max(args.sizes)
@@ -419,7 +431,7 @@ def report(
             )
         )
     lines = [
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {about}.",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {about}; the forum at {code}.",
         f"Load average {os.getloadavg()[0]:.1f} at the end: on a shared machine absolute "
         "numbers vary from run to run; compare the ratios, which come from one run.",
         "",
@@ -527,13 +539,14 @@ def main(argv: list[str] | None = None) -> int:
     servers = Servers()
     started = time.monotonic()
     try:
+        code = code_version()  # before the servers load it
         isso_bin = install_isso()
         secret = secrets.token_urlsafe(32)
         dbs = build_databases(sorted({COMMENTS, *args.sizes}), secret)
         throughput, problems = phase_one(args, servers, dbs[COMMENTS], secret, isso_bin)
         by_size, more = phase_two(args, servers, dbs, secret)
         problems += more
-        text = report(args, throughput, by_size, machine(isso_bin))
+        text = report(args, throughput, by_size, machine(isso_bin), code)
     except BenchError as error:
         log(f"BROKEN: {error}")
         return 1
