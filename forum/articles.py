@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import time
 from dataclasses import dataclass
 
@@ -75,6 +76,7 @@ CSRF_FAILED = (
 # once per change of the discussion, with slots for the two tokens of each reader's form.
 CSRF_SLOT = "\x00csrf-token\x00"  # NUL never reaches a page from input or content
 FORM_STARTED_SLOT = "\x00form-started\x00"
+_SLOTS = re.compile(f"({CSRF_SLOT}|{FORM_STARTED_SLOT})")
 ETAG_PERIOD_SECONDS = 600  # a page a browser revalidates has a form start at most this old
 
 
@@ -235,10 +237,17 @@ def _shared_page(slug: str) -> Response:
         template = cache.get(key)
         if template is None:
             article = db.session.get_one(Article, stamp.id)
-            template, _ = _render_article(article, CommentForm(), slots=True)
+            html, _ = _render_article(article, CommentForm(), slots=True)
+            # Kept as encoded pieces between the slots: each reader's page is one join.
+            pieces = _SLOTS.split(html)
+            template = ([p.encode() for p in pieces[0::2]], pieces[1::2])
             cache.set(key, template)
-        html = template.replace(CSRF_SLOT, csrf).replace(FORM_STARTED_SLOT, sign_form_start())
-        response = Response(html, mimetype="text/html")
+        texts, slots = template
+        tokens = {CSRF_SLOT: csrf.encode(), FORM_STARTED_SLOT: sign_form_start().encode()}
+        body = [texts[0]]
+        for slot, text in zip(slots, texts[1:], strict=True):
+            body += (tokens[slot], text)
+        response = Response(b"".join(body), mimetype="text/html")
     response.cache_control.private = True
     return revalidate(response, etag)
 
@@ -311,8 +320,8 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         if decision.restart_form:
             form.form_started.data = None
         return _render_article(article, form, decision.http_status, decision.message)
-    db.session.commit()
-    send_soon(current_app._get_current_object())
+    # The answer is written before the commit, which would expire (and reload) what it reads.
+    location = url_for("articles.show", slug=article.slug, _anchor=f"comment-{comment.id}")
     session[OWN_COMMENTS_KEY] = [*_own_comment_ids(), comment.id][-OWN_COMMENTS_KEPT:]
     # Opt-in only: otherwise nothing about the person stays in the browser.
     if form.remember_me.data:
@@ -326,7 +335,9 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
     else:
         review = current_settings().review_time
         flash(f"Thank you. Your comment is awaiting moderation. {review}", "success")
-    return redirect(url_for("articles.show", slug=article.slug, _anchor=f"comment-{comment.id}"))
+    db.session.commit()
+    send_soon(current_app._get_current_object())
+    return redirect(location)
 
 
 def _published_comment_or_404(comment_id: int) -> Comment:

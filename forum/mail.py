@@ -12,6 +12,7 @@ import json
 import logging
 import secrets
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -126,21 +127,44 @@ def send_due(limit: int = 200) -> tuple[int, int]:
     return sent, failed
 
 
+@dataclass
+class _Sender:
+    """At most one background sender per app and process; a post during a run asks for
+    another round instead of starting a thread of its own."""
+
+    running: threading.Lock = field(default_factory=threading.Lock)
+    wanted: threading.Event = field(default_factory=threading.Event)
+
+
 def send_soon(app: Flask) -> None:
     """Try the outbox in a background thread, so that a request never waits for SMTP."""
     if not app.config.get("FORUM_SEND_MAIL_AFTER_REQUEST", True):
         return
+    sender = app.extensions.setdefault("forum_mail_sender", _Sender())
+    sender.wanted.set()
+    if sender.running.acquire(blocking=False):
+        threading.Thread(
+            target=_send_rounds, args=(app, sender), name="forum-mail", daemon=True
+        ).start()
 
-    def drain() -> None:
-        with app.app_context():
-            try:
-                send_due()
-            except Exception:  # the cron job retries; a request must never fail for mail
-                log.exception("Sending the outbox failed")
-            finally:
-                db.session.remove()
 
-    threading.Thread(target=drain, name="forum-mail", daemon=True).start()
+def _send_rounds(app: Flask, sender: _Sender) -> None:
+    while True:
+        try:
+            while sender.wanted.is_set():
+                sender.wanted.clear()
+                with app.app_context():
+                    try:
+                        send_due()
+                    except Exception:  # the cron job retries; a request never fails for mail
+                        log.exception("Sending the outbox failed")
+                    finally:
+                        db.session.remove()
+        finally:
+            sender.running.release()
+        # A post just before the release found the sender busy: go round once more for it.
+        if not (sender.wanted.is_set() and sender.running.acquire(blocking=False)):
+            return
 
 
 # --- Signed links -------------------------------------------------------------------
