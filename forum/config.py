@@ -47,12 +47,13 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
     """
     env = os.environ.get
     base_url = env("FORUM_BASE_URL", "").rstrip("/") or None
+    database_url = given.get("SQLALCHEMY_DATABASE_URI") or _database_url(instance_path)
     return {
         "SECRET_KEY": given.get("SECRET_KEY") or _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": (
-            given.get("SQLALCHEMY_DATABASE_URI") or _database_url(instance_path)
-        ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server's connections can drop (restarts, idle timeouts); a file's cannot, and
+        # the check would cost a round trip on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": 128 * 1024,
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
