@@ -211,12 +211,16 @@ def _render_article(
 
 def _impersonal() -> bool:
     """Nothing on this reader's page is their own: no comments awaiting, saved name or messages."""
+    if "replytocom" in request.args:
+        return False
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if not session and remember_cookie not in request.cookies:
+        return True  # a first visit (most of them): no one is signed in, nothing is theirs
     return not (
         current_user.is_authenticated
         or _own_comment_ids()
         or REMEMBER_KEY in session
         or "_flashes" in session
-        or "replytocom" in request.args
     )
 
 

@@ -148,6 +148,18 @@ def send_soon(app: Flask) -> None:
         ).start()
 
 
+def wait_for_sender(app: Flask, timeout: float = 30) -> bool:
+    """Wait until the background sender of `app` (if any) is idle; False on timeout.
+    For a clean shutdown (and tests), so that no connection is left checked out."""
+    sender = app.extensions.get("forum_mail_sender")
+    if sender is None:
+        return True
+    if not sender.running.acquire(timeout=timeout):
+        return False
+    sender.running.release()
+    return True
+
+
 def _send_rounds(app: Flask, sender: _Sender) -> None:
     while True:
         try:

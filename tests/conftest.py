@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from forum import create_app
 from forum.content import bundled_article_files, import_article
 from forum.extensions import db
+from forum.mail import wait_for_sender
 from forum.models import Moderator
 from tests.helpers import MODERATOR_EMAIL, MODERATOR_PASSWORD, sign_in
 from tests.services import postgres_server, redis_server
@@ -112,6 +113,7 @@ def app_config() -> dict:
 def app(database_url: str, app_config: dict) -> Iterator[Flask]:
     app = make_app(database_url, **app_config)
     yield app
+    assert wait_for_sender(app), "the background mail sender did not finish"
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
