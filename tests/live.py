@@ -146,6 +146,10 @@ def watch(context: BrowserContext) -> Problems:
         problems.page_errors.append(str(error.error))
 
     def on_request_failed(request: Request) -> None:
+        # The browser itself cancels what a page still loads (its favicon, say) when a
+        # click moves on to the next page: that is not the server failing.
+        if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
+            return
         problems.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
     def on_response(response: Response) -> None:
