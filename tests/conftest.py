@@ -13,13 +13,14 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
 
 from forum import create_app
 from forum.content import bundled_article_files, import_article
 from forum.extensions import db
 from forum.mail import wait_for_sender
-from forum.models import Moderator
-from tests.helpers import MODERATOR_EMAIL, MODERATOR_PASSWORD, sign_in
+from tests.helpers import add_moderator, sign_in
+from tests.live import chromium, live_server
 from tests.services import postgres_server, redis_server
 
 TEST_CONFIG = {
@@ -126,12 +127,7 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def moderator(app: Flask) -> int:
-    with app.app_context():
-        account = Moderator(email=MODERATOR_EMAIL, name="Maria")
-        account.set_password(MODERATOR_PASSWORD)
-        db.session.add(account)
-        db.session.commit()
-        return account.id
+    return add_moderator(app)
 
 
 @pytest.fixture
@@ -192,3 +188,17 @@ def mail_config(smtp_server) -> dict:
         "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would not send under TESTING
         "FORUM_SEND_MAIL_AFTER_REQUEST": False,  # tests send the outbox when they choose
     }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for a test module (Debian's, through Playwright)."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    """`app` served on 127.0.0.1 for the browser, for one test."""
+    with live_server(app) as url:
+        yield url

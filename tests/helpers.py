@@ -15,6 +15,7 @@ from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from forum.extensions import db
+from forum.models import Moderator
 
 ARTICLE = "ivig-for-lupus"
 MODERATOR_EMAIL = "mod@forum.test"
@@ -144,3 +145,15 @@ def counted_queries(app: Flask) -> Iterator[dict[str, int]]:
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def add_moderator(
+    app: Flask, email: str = MODERATOR_EMAIL, password: str = MODERATOR_PASSWORD
+) -> int:
+    """A moderator account in `app`'s database; its id."""
+    with app.app_context():
+        account = Moderator(email=email, name="Maria")
+        account.set_password(password)
+        db.session.add(account)
+        db.session.commit()
+        return account.id

@@ -42,7 +42,7 @@ from tests.helpers import (
     newcomer_email,
     sign_in,
 )
-from tests.live import REPO_ROOT, artifacts_dir, chromium, live_server, watch
+from tests.live import REPO_ROOT, artifacts_dir, live_server, watch
 
 pytestmark = pytest.mark.browser
 
@@ -177,12 +177,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -10,28 +10,15 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.helpers import ARTICLE, MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.live import Problems, artifacts_dir, chromium, live_server, watch
+from tests.live import Problems, artifacts_dir, watch
 
 ARTICLE_PATH = f"/articles/{ARTICLE}"
 AWAITING = "Your comment is awaiting moderation"
 
 OpenContext = Callable[..., tuple[BrowserContext, Problems]]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    with live_server(app) as url:
-        yield url
 
 
 @pytest.fixture

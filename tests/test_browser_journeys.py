@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 
 import feedparser
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
 
@@ -36,7 +35,7 @@ from tests.helpers import (
     newcomer_email,
     post_as_newcomer,
 )
-from tests.live import Problems, chromium, live_server, watch
+from tests.live import Problems, watch
 
 ARTICLE_PATH = f"/articles/{ARTICLE}"
 AWAITING = "Your comment is awaiting moderation"
@@ -47,18 +46,6 @@ JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 Person = Callable[..., tuple[Page, Problems]]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    with live_server(app) as url:
-        yield url
 
 
 @pytest.fixture

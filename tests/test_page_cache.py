@@ -9,13 +9,11 @@ import redis
 from flask import Flask
 
 from forum.extensions import db
-from forum.models import Moderator
 from forum.screening import form_age
 from tests.conftest import make_app
 from tests.helpers import (
     ARTICLE,
-    MODERATOR_EMAIL,
-    MODERATOR_PASSWORD,
+    add_moderator,
     comment_form,
     comment_id,
     counted_queries,
@@ -112,20 +110,12 @@ def test_personal_pages_are_never_shared(app, client, mod_client):
     assert "Sign out" in mod_client.get(ARTICLE_PATH).text
 
 
-def _moderator_in(app: Flask) -> None:
-    with app.app_context():
-        account = Moderator(email=MODERATOR_EMAIL, name="Maria")
-        account.set_password(MODERATOR_PASSWORD)
-        db.session.add(account)
-        db.session.commit()
-
-
 def test_two_app_servers_share_one_redis_cache_and_neither_is_stale(database_url, redis_url):
     redis.Redis.from_url(redis_url).flushdb()
     config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
     one, two = make_app(database_url, **config), make_app(database_url, **config)
     try:
-        _moderator_in(one)
+        add_moderator(one)
         moderator = one.test_client()
         assert sign_in(moderator).status_code == 302
         one.test_client().get(ARTICLE_PATH)  # built by the first server…
