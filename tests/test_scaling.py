@@ -103,3 +103,19 @@ def test_query_counts_are_the_same_at_10_and_2000_comments(app, tmp_path):
             reader.get(path)
         large[path] = queries["n"]
     assert large == small
+
+
+def test_queue_counts_are_right_and_cost_the_same_at_10_and_2000(app, mod_client):
+    costs = []
+    for threads in (10, 1990):
+        add_published_threads(app, threads, replies_each=1)
+        with counted_queries(app) as queries:
+            page = mod_client.get("/moderation/")
+        costs.append(queries["n"])
+        with app.app_context():
+            approved = db.session.scalar(
+                select(db.func.count(Comment.id)).where(Comment.status == CommentStatus.APPROVED)
+            )
+        # The Approved tab counts from the articles' counters, not by reading every comment.
+        assert f'Approved <span class="count">({approved})</span>' in page.text
+    assert costs[0] == costs[1] <= MAX_QUERIES, costs
