@@ -9,6 +9,7 @@ import redis
 from flask import Flask
 
 from forum.extensions import db
+from forum.mail import wait_for_sender
 from forum.screening import form_age
 from tests.conftest import make_app
 from tests.helpers import (
@@ -135,6 +136,7 @@ def test_two_app_servers_share_one_redis_cache_and_neither_is_stale(database_url
         comment_id(reader.post(f"{ARTICLE_PATH}/comments", data=form))
     finally:
         for app in (one, two):
+            assert wait_for_sender(app), "the background mail sender did not finish"
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
