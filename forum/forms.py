@@ -63,6 +63,9 @@ def _email_address(form: FlaskForm, field: EmailField) -> None:
         ) from error
 
 
+NOT_A_WEB_ADDRESS = "Please enter a web address starting with http:// or https://."
+
+
 def _web_address(form: FlaskForm, field: URLField) -> None:
     if not field.data:
         return
@@ -70,11 +73,9 @@ def _web_address(form: FlaskForm, field: URLField) -> None:
         parts = urlsplit(field.data)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:  # unbalanced [ ] in the host, a port that is not a number
-        raise ValidationError(
-            "Please enter a web address starting with http:// or https://."
-        ) from None
+        raise ValidationError(NOT_A_WEB_ADDRESS) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValidationError("Please enter a web address starting with http:// or https://.")
+        raise ValidationError(NOT_A_WEB_ADDRESS)
     if parts.username or parts.password or " " in field.data:
         raise ValidationError("Please enter a plain web address, such as https://example.org.")
 
