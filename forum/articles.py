@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import time
@@ -25,7 +24,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from forum.conditional import article_stamp, change_key, not_modified, revalidate
+from forum.conditional import article_stamp, change_key, etag_for, not_modified, revalidate
 from forum.discussion import (
     comments_with_experience,
     featured_comments,
@@ -211,13 +210,9 @@ def _render_article(
 
 def _impersonal() -> bool:
     """Nothing on this reader's page is their own: no comments awaiting, saved name or messages."""
-    if "replytocom" in request.args:
-        return False
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if not session and remember_cookie not in request.cookies:
-        return True  # a first visit (most of them): no one is signed in, nothing is theirs
     return not (
-        current_user.is_authenticated
+        "replytocom" in request.args
+        or current_user.is_authenticated
         or _own_comment_ids()
         or REMEMBER_KEY in session
         or "_flashes" in session
@@ -234,8 +229,7 @@ def _shared_page(slug: str) -> Response:
     csrf = generate_csrf()
     # The tokens differ per reader and the form start ages, so the ETag includes both.
     period = int(time.time()) // ETAG_PERIOD_SECONDS
-    reader = f"{key}|{session.get('csrf_token', '')}|{period}"
-    etag = hashlib.sha256(reader.encode()).hexdigest()[:32]
+    etag = etag_for(f"{key}|{session.get('csrf_token', '')}|{period}")
     response = not_modified(etag)
     if response is None:
         template = cache.get(key)

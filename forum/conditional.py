@@ -63,6 +63,11 @@ def change_key(key: str, changed_at: datetime) -> str:
     return f"{key}|{origin}|{changed_at.isoformat()}"
 
 
+def etag_for(state: str) -> str:
+    """A short ETag naming `state` (what a response shows), without revealing it."""
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
 def not_modified(etag: str, last_modified: datetime | None = None) -> Response | None:
     """A 304 if the client's copy is current, else None."""
     if is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
@@ -82,7 +87,7 @@ def revalidate(response: Response, etag: str, last_modified: datetime | None = N
 def conditional_response(key: str, changed_at: datetime, build: Callable[[], Response]) -> Response:
     """304 for a current client; otherwise the body of `build()`, built once per change."""
     stamp = change_key(key, changed_at)
-    etag = hashlib.sha256(stamp.encode()).hexdigest()[:32]
+    etag = etag_for(stamp)
     last_modified = changed_at.replace(microsecond=0)
     response = not_modified(etag, last_modified)
     if response is None:

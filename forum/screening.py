@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -127,18 +126,9 @@ def _form_signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="comment-form-started")
 
 
-_signed_starts: dict[tuple[int, str], str] = {}
-
-
 def sign_form_start() -> str:
     """A token that says, signed, when the comment form was first served."""
-    # The signature counts whole seconds, so one token a second is the same token.
-    key = (int(time.time()), current_app.config["SECRET_KEY"])
-    token = _signed_starts.get(key)
-    if token is None:
-        _signed_starts.clear()
-        token = _signed_starts[key] = _form_signer().dumps(1)
-    return token
+    return _form_signer().dumps(1)
 
 
 def form_age(token: str | None) -> timedelta | None:
