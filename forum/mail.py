@@ -162,18 +162,17 @@ def wait_for_sender(app: Flask, timeout: float = 30) -> bool:
 
 def _send_rounds(app: Flask, sender: _Sender) -> None:
     while True:
-        try:
-            while sender.wanted.is_set():
-                sender.wanted.clear()
-                with app.app_context():
-                    try:
-                        send_due()
-                    except Exception:  # the cron job retries; a request never fails for mail
-                        log.exception("Sending the outbox failed")
-                    finally:
-                        db.session.remove()
-        finally:
-            sender.running.release()
+        sender.wanted.clear()
+        with app.app_context():
+            try:
+                send_due()
+            except Exception:  # the cron job retries; a request never fails for mail
+                log.exception("Sending the outbox failed")
+            finally:
+                db.session.remove()
+        if sender.wanted.is_set():
+            continue  # a post during this round
+        sender.running.release()
         # A post just before the release found the sender busy: go round once more for it.
         if not (sender.wanted.is_set() and sender.running.acquire(blocking=False)):
             return
