@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import ScalarSelect, Select, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -85,29 +85,24 @@ def _tab_counts() -> dict[str, int]:
     own range of the queue index, and the approved ones (most of the table) from the
     articles' maintained counters."""
 
-    def status_count(status: CommentStatus) -> ScalarSelect[int]:
-        return select(func.count()).where(Comment.status == status).scalar_subquery()
+    def count_of(*where: ColumnElement[bool]) -> ScalarSelect[int]:
+        return select(func.count()).where(*where).scalar_subquery()
 
-    row = db.session.execute(
-        select(
-            status_count(CommentStatus.PENDING).label("pending"),
-            select(func.count())
-            .where(Comment.status == CommentStatus.PENDING, Comment.urgent)
-            .scalar_subquery()
-            .label("urgent"),
-            select(func.count(func.distinct(Report.comment_id)))
-            .where(Report.resolved_at.is_(None))
-            .scalar_subquery()
-            .label("reported"),
-            select(func.coalesce(func.sum(Article.approved_comment_count), 0))
-            .scalar_subquery()
-            .label("approved"),
-            status_count(CommentStatus.SPAM).label("spam"),
-            status_count(CommentStatus.REJECTED).label("rejected"),
-            status_count(CommentStatus.DELETED).label("deleted"),
-        )
-    ).one()
-    return {tab: int(row._mapping[tab] or 0) for tab in TABS}
+    pending = Comment.status == CommentStatus.PENDING
+    counts = {
+        "pending": count_of(pending),
+        "urgent": count_of(pending, Comment.urgent),
+        "reported": select(func.count(func.distinct(Report.comment_id)))
+        .where(Report.resolved_at.is_(None))
+        .scalar_subquery(),
+        "approved": select(func.sum(Article.approved_comment_count)).scalar_subquery(),
+        **{
+            status.value: count_of(Comment.status == status)
+            for status in (CommentStatus.SPAM, CommentStatus.REJECTED, CommentStatus.DELETED)
+        },
+    }
+    row = db.session.execute(select(*(q.label(tab) for tab, q in counts.items()))).one()
+    return {tab: row._mapping[tab] or 0 for tab in TABS}
 
 
 def _tab_query(tab: str) -> Select[tuple[Comment]]:
