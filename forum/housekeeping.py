@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import aliased
 
 from forum.extensions import db
-from forum.models import Article, Comment, CommentStatus, OutboxMessage, UsedToken, utcnow
+from forum.models import Comment, CommentStatus, Experience, OutboxMessage, UsedToken, utcnow
 
 
 @dataclass
@@ -35,16 +36,39 @@ def purge(now: datetime | None = None) -> PurgeCounts:
         )
         .values(ip=None, user_agent=None)
     ).rowcount
-    # Replies keep their place: a deleted parent's children lose only the link to it.
-    deleted = db.session.execute(
-        delete(Comment).where(
-            Comment.status.in_([CommentStatus.SPAM, CommentStatus.REJECTED]),
-            Comment.decided_at.is_not(None),
-            Comment.decided_at < spam_cutoff,
+    # A comment that was replied to keeps its row, emptied, as the "removed" placeholder its
+    # thread hangs from: deleting it would orphan the published replies below it.
+    reply = aliased(Comment)
+    replied_to = (
+        select(reply.id)
+        .where(
+            reply.id != Comment.id,  # a thread's first comment is its own root
+            or_(reply.parent_id == Comment.id, reply.root_id == Comment.id),
         )
+        .exists()
+    )
+    expired = (
+        Comment.status.in_([CommentStatus.SPAM, CommentStatus.REJECTED]),
+        Comment.decided_at.is_not(None),
+        Comment.decided_at < spam_cutoff,
+    )
+    emptied = select(Comment.id).where(*expired, replied_to, Comment.author_email.is_not(None))
+    db.session.execute(delete(Experience).where(Experience.comment_id.in_(emptied)))
+    deleted = db.session.execute(
+        update(Comment)
+        .where(Comment.id.in_(emptied))
+        .values(
+            author_name="",
+            author_email=None,
+            website=None,
+            body="",
+            body_html="",
+            body_digest=None,
+            highlights="",
+        )
+        .execution_options(synchronize_session=False)
     ).rowcount
-    if deleted:  # a purged comment may have been the placeholder above a published reply
-        db.session.execute(update(Article).values(comments_changed_at=now))
+    deleted += db.session.execute(delete(Comment).where(*expired, ~replied_to)).rowcount
     messages = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < spam_cutoff

@@ -9,12 +9,15 @@ import redis
 from flask import Flask
 
 from forum.extensions import db
+from forum.housekeeping import purge
 from forum.mail import wait_for_sender
+from forum.models import Comment, utcnow
 from forum.screening import form_age
 from tests.conftest import make_app
 from tests.helpers import (
     ARTICLE,
     add_moderator,
+    approved,
     comment_form,
     comment_id,
     counted_queries,
@@ -140,3 +143,32 @@ def test_two_app_servers_share_one_redis_cache_and_neither_is_stale(database_url
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def test_the_purge_empties_a_removed_parent_that_holds_published_replies(app, client, mod_client):
+    """Rejected comments are deleted after their time; one that was replied to is emptied
+    instead: its placeholder holds the thread, and the published reply must not vanish."""
+    parent = approved(client, mod_client, body="A parent that will be rejected")
+    reply = approved(app.test_client(), mod_client, reply_to=parent, body="A reply that stays")
+    alone = comment_id(post_as_newcomer(app.test_client(), body="Rejected, never answered"))
+    assert moderate(mod_client, parent, "reject").status_code == 302
+    assert moderate(mod_client, alone, "reject").status_code == 302
+    reader = app.test_client()
+    before = reader.get(ARTICLE_PATH)
+    assert "This comment was removed." in before.text
+    with app.app_context():
+        for cid in (parent, alone):
+            db.session.get(Comment, cid).decided_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+        assert purge().comments_deleted == 2
+        db.session.commit()
+        assert db.session.get(Comment, alone) is None
+        # The privacy page's promise holds: what the removed parent said is gone.
+        kept = db.session.get(Comment, parent)
+        assert (kept.body, kept.author_name, kept.author_email) == ("", "", None)
+    # Nothing public changed, so the page a reader holds is still current.
+    again = reader.get(ARTICLE_PATH, headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 304
+    after = app.test_client().get(ARTICLE_PATH).text
+    assert "This comment was removed." in after
+    assert f'id="comment-{reply}"' in after
