@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test lint system-packages clean bench
+.PHONY: run test lint system-packages cluster-packages cluster clean bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,22 +31,37 @@ run: $(BIN)/.installed
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket \
 		--access-logfile - wsgi:app
 
-# Debian packages the tests use; installed only when missing, and only as root.
-system-packages:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	{ command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } \
-		|| missing="$$missing postgresql"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
-	if [ -n "$$missing" ]; then \
+# Installs the Debian packages named in $$missing, as root; otherwise says what is missing.
+INSTALL_MISSING = if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages:$$missing"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
-			echo "Missing Debian packages:$$missing (run make test as root, or install them)"; exit 1; \
+			echo "Missing Debian packages:$$missing (run make as root, or install them)"; exit 1; \
 		fi; \
 	fi
+# The servers of the production shape: PostgreSQL, Redis and nginx.
+FIND_SERVERS = { command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } \
+		|| missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	{ command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || missing="$$missing nginx-light"
+
+# Debian packages the tests use; installed only when missing, and only as root.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	$(FIND_SERVERS); \
+	$(INSTALL_MISSING)
+
+cluster-packages:
+	@missing=""; $(FIND_SERVERS); $(INSTALL_MISSING)
+
+# `make cluster`: nginx on PORT (default 8080) in front of APP_SERVERS (default 2) gunicorn
+# app servers on PostgreSQL and Redis under CLUSTER_DIR (default instance/cluster/), all
+# rendered from deploy/ and kept in the foreground; Ctrl+C stops them all (deploy/cluster.py).
+cluster: cluster-packages $(BIN)/.installed
+	PATH="$$PATH:/usr/sbin" PORT=$(if $(filter file,$(origin PORT)),8080,$(PORT)) $(BIN)/python deploy/cluster.py run
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

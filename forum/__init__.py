@@ -23,8 +23,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         database,
         errors,
         feeds,
+        health,
+        metrics,
         moderation_log,
         queue,
+        request_log,
         security,
         templating,
     )
@@ -69,6 +72,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
+    request_log.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -71,10 +71,22 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "MAIL_USE_TLS": _flag(env("MAIL_USE_TLS", "false")),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "forum@localhost"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis away: count in this process until it answers again, and never fail a request
+        # for it; a short timeout, so that a hung Redis does not hang every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         # Cached entries are keyed by the data's change stamp, so they are never stale;
-        # Redis lets several app servers share them.
-        "CACHE_TYPE": "RedisCache" if env("CACHE_REDIS_URL") else "SimpleCache",
+        # Redis lets several app servers share them. Without Redis, a page is built instead.
+        "CACHE_TYPE": (
+            "forum.cache_backend.ResilientRedisCache" if env("CACHE_REDIS_URL") else "SimpleCache"
+        ),
         "CACHE_REDIS_URL": env("CACHE_REDIS_URL") or None,
+        "CACHE_OPTIONS": (
+            {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if env("CACHE_REDIS_URL") else {}
+        ),
+        # "json": one JSON line per request and per log record (forum/request_log.py).
+        "FORUM_LOG_FORMAT": env("FORUM_LOG_FORMAT", "text"),
         "CACHE_DEFAULT_TIMEOUT": 3600,
         "RATELIMIT_ENABLED": _flag(env("RATELIMIT_ENABLED", "true")),
         "RATELIMIT_HEADERS_ENABLED": True,

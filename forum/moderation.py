@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from forum import notifications
+from forum import metrics, notifications
 from forum.extensions import db
 from forum.models import (
     MAX_DEPTH,
@@ -76,6 +76,7 @@ def submit_comment(sub: Submission) -> Comment:
     db.session.add(comment)
     db.session.flush()  # the id is needed for root_id
     comment.root_id = parent.root_id if parent else comment.id
+    metrics.comment_posted(held=status is CommentStatus.PENDING)
     if status is CommentStatus.PENDING:
         notifications.held_for_review(comment)
     else:
@@ -101,6 +102,8 @@ def change_status(
     first_approval = status is CommentStatus.APPROVED and comment.approved_at is None
     if first_approval:
         comment.approved_at = now
+    if status is CommentStatus.APPROVED:
+        metrics.comment_approved()
     comment.decided_at = None if status is CommentStatus.PENDING else now
     delta = (status is CommentStatus.APPROVED) - (old is CommentStatus.APPROVED)
     db.session.execute(

@@ -22,7 +22,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
-from forum import safety
+from forum import metrics, safety
 from forum.experiences import ExperienceAnswers
 from forum.extensions import db
 from forum.models import (
@@ -363,6 +363,7 @@ def screen(sub: Submission) -> Screening:
         decision = rule(sub)
         if decision is None:
             continue
+        metrics.screening_decision(rule.__name__, decision.verdict)
         if decision.verdict is Verdict.REFUSE:
             raise Refused(decision)
         decisions.append(decision)

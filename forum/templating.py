@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from markupsafe import Markup
 
 from forum.avatars import identicon
@@ -28,7 +32,27 @@ def stored_html(value: str) -> Markup:
     return Markup(value)  # noqa: S704 - produced by forum.sanitize, never raw input
 
 
+@lru_cache(maxsize=256)
+def _file_hash(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_version(endpoint: str, values: dict[str, Any]) -> None:
+    """Give every url_for('static', …) a `?v=` of the file's content, so that nginx can let
+    browsers keep static files for a year: a changed file gets a new address."""
+    if endpoint != "static" or "v" in values or not values.get("filename"):
+        return
+    folder = current_app.static_folder
+    path = Path(folder, values["filename"]) if folder else None
+    try:
+        # The modification time in the key: an edited file (make run) gets a new hash.
+        values["v"] = _file_hash(str(path), path.stat().st_mtime_ns) if path else None
+    except OSError:
+        return  # no such file: the address 404s as it would without the version
+
+
 def init_app(app: Flask) -> None:
+    app.url_defaults(static_version)
     app.add_template_filter(human_date)
     app.add_template_filter(html_datetime)
     app.add_template_filter(stored_html, "safe_comment")
