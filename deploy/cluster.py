@@ -234,13 +234,16 @@ class Cluster:
         if not (data / "PG_VERSION").exists():
             self._own(data, self.pg_user)
             print("Creating the PostgreSQL cluster in", data, flush=True)
-            subprocess.run(
+            initdb = subprocess.run(
                 [pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"],
-                check=True,
                 capture_output=True,
+                text=True,
                 user=self.pg_user,
                 group=self.pg_user,
             )
+            if initdb.returncode:
+                # Most often a parent folder that the postgres user may not enter (mode 0700).
+                raise SystemExit(f"initdb failed:\n{initdb.stdout}{initdb.stderr}")
         argv = [pg_bin("postgres"), "-D", str(data), "-c", "listen_addresses="]
         argv += ["-c", f"unix_socket_directories={self.socket_dir}"]
         return Child(

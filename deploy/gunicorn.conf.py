@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 wsgi_app = "wsgi:app"
+# Sync workers, that on SIGTERM answer the connections already queued too.
+worker_class = "forum.gunicorn_worker.DrainingSyncWorker"
 workers = int(os.environ.get("FORUM_WORKERS", "2"))
 # A request that takes longer than this is stuck: gunicorn replaces the worker.
 timeout = 30
