@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from tests.helpers import ARTICLE
 from tests.live import REPO_ROOT
 from tests.loadgen import CONNECTION_ERRORS, Load, browser, fetch
+from tests.services import _pg_bin as pg_bin
 from tests.services import free_port
 from tests.test_durability import check_stored, last_comment_id
 
@@ -344,6 +346,9 @@ class _NoServer:
 def test_sigterm_to_an_app_server_finishes_requests_and_loses_no_mail(cluster):
     database_url = cluster.database_url
     before = last_comment_id(database_url)
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:  # the SIGKILL drill may have left claims of its own
+        last_mail = conn.scalar(sa.text("SELECT coalesce(max(id), 0) FROM outbox_message"))
     victim = cluster.pid("app2")
     with (
         Readers(cluster.url, count=2) as readers,
@@ -359,20 +364,28 @@ def test_sigterm_to_an_app_server_finishes_requests_and_loses_no_mail(cluster):
     assert not refused, refused[:10]
     assert not readers.failed(), readers.failed()[:10]
     check_stored(load, database_url, before, server=_NoServer(cluster))
+
     # No e-mail was left claimed but unsent by a worker that stopped (it would wait out its
     # claim before anyone retried it); the rest is sent or waiting its turn.
     # A sender still at work holds a claim for milliseconds; a stopped worker's, for 10 minutes.
-    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
-
     def nothing_stuck() -> bool:
         with engine.connect() as conn:
-            return not conn.scalar(
+            stuck = conn.execute(
                 sa.text(
-                    "SELECT count(*) FROM outbox_message WHERE sent_at IS NULL AND attempts > 0"
-                )
-            )
+                    "SELECT id, kind, attempts FROM outbox_message"
+                    " WHERE id > :last AND sent_at IS NULL AND attempts > 0"
+                ),
+                {"last": last_mail},
+            ).all()
+        return not stuck
 
     try:
+        with engine.connect() as conn:  # each held comment told the moderator: mail to keep
+            queued = conn.scalar(
+                sa.text("SELECT count(*) FROM outbox_message WHERE id > :last"),
+                {"last": last_mail},
+            )
+        assert queued >= len(load.outcomes), (queued, len(load.outcomes))
         wait_for(nothing_stuck, 15, "an e-mail stayed claimed but unsent")
     finally:
         engine.dispose()
@@ -440,3 +453,57 @@ def test_postgresql_restarted_calm_503_then_reconnects(cluster):
         )
         assert get(cluster.app_url(number) + "/readyz")[0] == 200
     assert [cluster.pid("app1"), cluster.pid("app2")] == apps  # no app server restarted
+
+
+def test_backup_drop_restore_gives_back_the_same_forum(cluster, tmp_path):
+    """deploy/backup on the running cluster, the database dropped, pg_restore: the export
+    after is byte-identical to the one the backup wrote."""
+    env = {**os.environ, "DATABASE_URL": cluster.database_url, "FORUM_PYTHON": sys.executable}
+    done = subprocess.run(
+        [str(REPO_ROOT / "deploy" / "backup"), str(tmp_path / "backups")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    dump, export = (Path(line) for line in done.stdout.split())
+    assert dump.suffix == ".dump" and export.suffix == ".json"
+    assert oct(export.stat().st_mode & 0o777) == "0o600"
+    assert b'"comments"' in export.read_bytes() and b"Durability note" in export.read_bytes()
+
+    admin = psycopg_admin(cluster)
+    admin.execute("DROP DATABASE forum WITH (FORCE)")
+    admin.execute("CREATE DATABASE forum")
+    admin.close()
+    url = cluster.database_url.replace("postgresql+psycopg:", "postgresql:")
+    restored = subprocess.run(
+        [pg_bin("pg_restore"), "--no-owner", "--exit-on-error", "-d", url, str(dump)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert restored.returncode == 0, restored.stderr
+    again = tmp_path / "after.json"
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "forum", "export", str(again)],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert again.read_bytes() == export.read_bytes()
+    # The app servers reconnect to the restored database by themselves.
+    for number in (1, 2):
+        wait_for(
+            lambda n=number: get(cluster.app_url(n) + ARTICLE_PATH)[0] == 200,
+            30,
+            f"app{number} did not serve from the restored database",
+        )
+
+
+def psycopg_admin(cluster: Cluster):
+    import psycopg
+
+    host = cluster.database_url.split("host=", 1)[1]
+    return psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True)
