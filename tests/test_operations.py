@@ -186,3 +186,25 @@ def test_nginx_refuses_the_same_body_size_as_the_app(app):
     assert f"client_max_body_size {app.config['MAX_CONTENT_LENGTH']};" in site
     assert "server 127.0.0.1:8002 max_fails=1" in site
     assert "@" not in re.sub(r"#.*", "", site)  # every placeholder filled in
+
+
+def test_a_comment_sent_twice_is_stored_once(app, client):
+    """nginx resends a comment POST whose app server died (deploy/nginx/forum.conf); that is
+    safe only because the same comment sent again is refused, whatever the first one became."""
+    from sqlalchemy import func, select
+
+    from forum.models import Comment
+    from tests.helpers import comment_form
+
+    form = comment_form(client)
+    form.update(
+        author_name="Sam Twice", author_email="sam@patients.test", body="Said once, sent twice."
+    )
+    assert client.post(f"/articles/{ARTICLE}/comments", data=form).status_code == 302
+    again = client.post(f"/articles/{ARTICLE}/comments", data=form)
+    assert again.status_code != 302 and again.status_code < 500
+    with app.app_context():
+        stored = db.session.scalar(
+            select(func.count(Comment.id)).where(Comment.body == "Said once, sent twice.")
+        )
+    assert stored == 1
