@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from deploy.cluster import render_nginx_site
-from forum.extensions import db
+from forum.extensions import db, limiter
 from tests.conftest import make_app
 from tests.helpers import ARTICLE, add_moderator, comment_id, moderate, post_as_newcomer, sign_in
 from tests.live import REPO_ROOT
@@ -81,6 +81,9 @@ def redis_away_app(database_url: str) -> Iterator[Flask]:
         CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
     )
     yield app
+    # The limiter is one object for every app of the process; its "storage is down" flag
+    # would outlive this app (Flask-Limiter has no public way to reset it).
+    limiter._storage_dead = False
     with app.app_context():
         db.engine.dispose()
 
