@@ -61,7 +61,7 @@ cluster-packages:
 # app servers on PostgreSQL and Redis under CLUSTER_DIR (default instance/cluster/), all
 # rendered from deploy/ and kept in the foreground; Ctrl+C stops them all (deploy/cluster.py).
 cluster: cluster-packages $(BIN)/.installed
-	PATH="$$PATH:/usr/sbin" PORT=$(if $(filter file,$(origin PORT)),8080,$(PORT)) $(BIN)/python deploy/cluster.py run
+	PATH="$$PATH:/usr/sbin" PORT=$(if $(filter file,$(origin PORT)),8080,$(PORT)) $(BIN)/python -m deploy.cluster
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -1,10 +1,7 @@
-"""`make cluster`: the production shape on this machine's loopback, for trying it and for tests.
+"""`make cluster` (`python -m deploy.cluster`): the production shape on this machine's loopback,
+for trying it and for tests.
 
-    python deploy/cluster.py run                       # what `make cluster` runs
-    python deploy/cluster.py render-nginx --listen 80 --server-name forum.example.org \\
-        --app 127.0.0.1:8001 --app 127.0.0.1:8002 > /etc/nginx/sites-enabled/forum.conf
-
-`run` starts, as its own children in the foreground, a PostgreSQL cluster and a Redis under
+It starts, as its own children in the foreground, a PostgreSQL cluster and a Redis under
 CLUSTER_DIR (default instance/cluster/, kept between runs), runs the migrations and the
 article import, starts APP_SERVERS gunicorn app servers (deploy/gunicorn.conf.py) and nginx
 on PORT (deploy/nginx/forum.conf). A child that dies is restarted after a moment, as
@@ -15,7 +12,6 @@ CLUSTER_DIR/logs/.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import ctypes
 import glob
@@ -33,50 +29,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.nginx_site import render_nginx_site
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 PYTHON = sys.executable
 RESTART_DELAY = float(os.environ.get("CLUSTER_RESTART_DELAY", "1"))
 MAX_RESTARTS_PER_MINUTE = 5
 STOP_TIMEOUT = 30.0
-
-
-# --- Rendering deploy/nginx/forum.conf ---------------------------------------------------
-
-
-def app_max_body() -> int:
-    """The app's MAX_CONTENT_LENGTH, so that nginx refuses exactly what the app would."""
-    sys.path.insert(0, str(ROOT))
-    from forum.config import from_environment
-
-    given = {"SECRET_KEY": "render-only", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    return int(from_environment(ROOT / "instance", given)["MAX_CONTENT_LENGTH"])
-
-
-def render_nginx_site(
-    *,
-    listen: str,
-    apps: list[str],
-    static_root: Path,
-    cache_dir: Path,
-    access_log: str,
-    server_name: str = "_",
-) -> str:
-    """deploy/nginx/forum.conf with its @NAME@ placeholders filled in."""
-    upstreams = "\n    ".join(f"server {a} max_fails=1 fail_timeout=5s;" for a in apps)
-    values = {
-        "LISTEN": listen,
-        "SERVER_NAME": server_name,
-        "UPSTREAM_SERVERS": upstreams,
-        "STATIC_ROOT": str(static_root).rstrip("/"),
-        "CACHE_DIR": str(cache_dir),
-        "MAX_BODY": str(app_max_body()),
-        "ACCESS_LOG": access_log,
-    }
-    text = (DEPLOY / "nginx" / "forum.conf").read_text()
-    for name, value in values.items():
-        text = text.replace(f"@{name}@", value)
-    return text
 
 
 # --- Children ------------------------------------------------------------------------------
@@ -456,29 +416,6 @@ http {{
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the cluster in the foreground (make cluster)")
-    render = commands.add_parser("render-nginx", help="print deploy/nginx/forum.conf filled in")
-    render.add_argument("--listen", default="80")
-    render.add_argument("--server-name", default="_")
-    render.add_argument("--app", action="append", required=True, help="host:port, repeatable")
-    render.add_argument("--static-root", type=Path, default=ROOT / "static")
-    render.add_argument("--cache-dir", type=Path, default=Path("/var/cache/nginx/forum"))
-    render.add_argument("--access-log", default="/var/log/nginx/forum.access.log")
-    args = parser.parse_args()
-    if args.command == "render-nginx":
-        print(
-            render_nginx_site(
-                listen=args.listen,
-                server_name=args.server_name,
-                apps=args.app,
-                static_root=args.static_root,
-                cache_dir=args.cache_dir,
-                access_log=args.access_log,
-            )
-        )
-        return 0
     folder = Path(os.environ.get("CLUSTER_DIR") or ROOT / "instance" / "cluster")
     port, app_servers = int(os.environ.get("PORT", "8080")), int(os.environ.get("APP_SERVERS", "2"))
     return Cluster(folder, port, app_servers).run()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from deploy.cluster import render_nginx_site
+from deploy.nginx_site import render_nginx_site
 from forum.extensions import db, limiter
 from tests.conftest import make_app
 from tests.helpers import ARTICLE, add_moderator, comment_id, moderate, post_as_newcomer, sign_in
