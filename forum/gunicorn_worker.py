@@ -1,16 +1,17 @@
 """A gunicorn sync worker that, on SIGTERM, also answers the connections already queued.
 
 gunicorn's master closes its copy of the listening socket on SIGTERM, but the workers still
-hold theirs, so the kernel keeps queueing new connections until the last worker exits, and
-then resets them: behind nginx, a comment POSTed into that queue would get a 502. Here the
-first worker to stop shrinks the queue to nothing (new connections are not answered, so nginx
-times out on connecting and sends the request to another app server, safely, since it was
-never sent), and each worker answers what is already queued before it exits.
+hold theirs, so the kernel keeps queueing connections until the last worker exits, and then
+resets them. Behind nginx a reset GET, or a reset comment POST, is sent to another app server
+(deploy/nginx/forum.conf), but any other POST (a moderator's action, a vote) would get a 502.
+So each worker answers what is queued before it exits, for up to DRAIN_SECONDS.
+
+(Shrinking the queue with listen(0) instead leaves new connections unanswered, and nginx then
+times out connecting, which it may not retry for a POST: a 504. A reset is the better failure.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from gunicorn.workers.sync import SyncWorker
@@ -24,12 +25,9 @@ class DrainingSyncWorker(SyncWorker):
         self.drain()
 
     def drain(self) -> None:
-        for listener in self.sockets:
-            with contextlib.suppress(OSError):
-                listener.listen(0)
         deadline = time.monotonic() + DRAIN_SECONDS
         idle = 0
-        # A connection may still slip in between two looks: look a few times, 20 ms apart.
+        # A connection may still come in between two looks: look a few times, 20 ms apart.
         while idle < 3 and time.monotonic() < deadline:
             served = False
             for listener in self.sockets:

@@ -6,173 +6,60 @@ stopped, PostgreSQL restarted, and a backup restored. Run with `-s` to see the n
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
 import sqlalchemy as sa
 
+from tests.cluster import (
+    ARTICLE_PATH,
+    SERVE_WITHIN,
+    Cluster,
+    Readers,
+    get,
+    psycopg_admin,
+    requests_metric,
+    started_cluster,
+    wait_for,
+)
 from tests.helpers import ARTICLE
 from tests.live import REPO_ROOT
-from tests.loadgen import CONNECTION_ERRORS, Load, browser, fetch
+from tests.loadgen import Load, browser, fetch
 from tests.services import _pg_bin as pg_bin
-from tests.services import free_port
 from tests.test_durability import check_stored, last_comment_id
 
 pytestmark = pytest.mark.system
 
-SERVE_WITHIN = 180.0  # seconds: the issue's target for `make cluster` to serve the article
 RESTART_DELAY = 4.0  # seconds before the supervisor restarts a child that died
-ARTICLE_PATH = f"/articles/{ARTICLE}"
 BASE_URL = "http://forum.test"
-
-
-@dataclass
-class Cluster:
-    url: str
-    folder: Path
-    log: Path
-    process: subprocess.Popen[bytes]
-    startup_seconds: float = 0.0
-
-    def state(self) -> dict:
-        return json.loads((self.folder / "cluster.json").read_text())
-
-    @property
-    def database_url(self) -> str:
-        return self.state()["database_url"]
-
-    def app_url(self, number: int) -> str:
-        return f"http://127.0.0.1:{self.state()['apps'][number - 1]['port']}"
-
-    def pid(self, name: str) -> int:
-        pid = self.state()["pids"][name]
-        assert pid, f"{name} is not running: {self.state()}"
-        return pid
-
-    def wait_restarted(self, name: str, old_pid: int, timeout: float = 60.0) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ValueError, KeyError, OSError):
-                pid = self.state()["pids"][name]
-                if pid and pid != old_pid:
-                    return pid
-            time.sleep(0.2)
-        raise AssertionError(f"{name} was not restarted:\n{self.tail()}")
-
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
-    opener = urllib.request.build_opener(
-        type(
-            "Keep",
-            (urllib.request.HTTPErrorProcessor,),
-            {"http_response": lambda self, req, response: response},
-        )
-    )
-    with opener.open(request, timeout=30) as response:
-        return response.status, dict(response.headers), response.read()
-
-
-def wait_for(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(*CONNECTION_ERRORS):
-            if check():
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """`PORT=… CLUSTER_DIR=… make cluster`, as a newcomer types it, on a new folder."""
-    # Not under pytest's own folder (mode 0700): PostgreSQL and nginx's workers run as
-    # their own users and must reach theirs.
-    folder = Path(tempfile.mkdtemp(prefix="forum-cluster-"))
-    folder.chmod(0o755)
-    port = free_port()
-    log = tmp_path_factory.mktemp("cluster") / "make-cluster.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("FORUM_TEST_BACKENDS",)}
-    env.update(
-        PORT=str(port),
-        CLUSTER_DIR=str(folder),
-        APP_SERVERS="2",
-        CLUSTER_RESTART_DELAY=str(RESTART_DELAY),
+    settings = {
+        "APP_SERVERS": "2",
+        "CLUSTER_RESTART_DELAY": str(RESTART_DELAY),
         # README variables that must reach every app server; the load needs no limits.
-        FORUM_BASE_URL=BASE_URL,
-        RATELIMIT_ENABLED="false",
-        FORUM_FLOOD_SECONDS="0",
-        FORUM_MIN_FORM_SECONDS="0",
-    )
-    started = time.monotonic()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "cluster"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    running = Cluster(f"http://127.0.0.1:{port}", folder, log, process)
-    try:
-
-        def serves() -> bool:
-            assert process.poll() is None, f"make cluster ended:\n{running.tail()}"
-            return get(running.url + ARTICLE_PATH)[0] == 200
-
-        wait_for(serves, SERVE_WITHIN, "make cluster did not serve the article")
-        running.startup_seconds = time.monotonic() - started
+        "FORUM_BASE_URL": BASE_URL,
+        "RATELIMIT_ENABLED": "false",
+        "FORUM_FLOOD_SECONDS": "0",
+        "FORUM_MIN_FORM_SECONDS": "0",
+    }
+    log = tmp_path_factory.mktemp("cluster") / "make-cluster.log"
+    with started_cluster(log, settings) as running:
         print(f"\n[cluster] make cluster served the article in {running.startup_seconds:.1f} s")
         yield running
-    finally:
-        pids = (
-            [p for p in running.state()["pids"].values() if p]
-            if folder.joinpath("cluster.json").exists()
-            else []
-        )
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        left = [p for p in pids if _alive(p)]
-        for pid in left:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-        shutil.rmtree(folder, ignore_errors=True)
-        assert not left, f"still running after SIGTERM to make cluster: {left}\n{running.tail()}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
 # --- The shape ----------------------------------------------------------------------------
@@ -242,49 +129,6 @@ def test_a_personal_page_is_never_served_to_another_reader_through_nginx(cluster
 # --- Failures, on purpose -------------------------------------------------------------------
 
 
-@dataclass
-class Readers:
-    """Cookie-less readers of the article, the JSON API and a feed, through nginx."""
-
-    url: str
-    count: int = 3
-    results: list[tuple[float, int, str]] = field(default_factory=list)  # finished, status, path
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def __enter__(self) -> Readers:
-        self.threads = [threading.Thread(target=self._read, daemon=True) for _ in range(self.count)]
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        for thread in self.threads:
-            thread.join(40)
-
-    def _read(self) -> None:
-        paths = [ARTICLE_PATH, f"/api/articles/{ARTICLE}/comments", "/feed.rss"]
-        n = 0
-        while not self._stop.is_set():
-            path = paths[n % len(paths)]
-            n += 1
-            try:
-                status = get(self.url + path)[0]
-            except CONNECTION_ERRORS:
-                status = 0
-            self.results.append((time.monotonic(), status, path))
-
-    def failed(self) -> list[tuple[float, int, str]]:
-        return [r for r in self.results if r[1] == 0 or r[1] >= 500]
-
-
-def _requests_metric(app_url: str) -> float:
-    text = get(app_url + "/metrics")[2].decode()
-    return sum(
-        float(m) for m in re.findall(r"^forum_http_requests_total\{[^}]*\} (\S+)$", text, re.M)
-    )
-
-
 def test_sigkill_of_an_app_server_under_load_loses_no_acknowledged_comment(cluster):
     database_url = cluster.database_url
     before = last_comment_id(database_url)
@@ -322,12 +166,12 @@ def test_sigkill_of_an_app_server_under_load_loses_no_acknowledged_comment(clust
     check_stored(load, database_url, before, server=_NoServer(cluster))
     # The restarted server rejoins: nginx sends it requests again.
     assert restarted != victim
-    served = _requests_metric(cluster.app_url(1))
+    served = requests_metric(cluster.app_url(1))
 
     def rejoined() -> bool:
         for _ in range(4):
             assert get(cluster.url + ARTICLE_PATH)[0] == 200
-        return _requests_metric(cluster.app_url(1)) > served
+        return requests_metric(cluster.app_url(1)) > served
 
     # nginx tries it again once its fail_timeout (5 s) has passed.
     wait_for(rejoined, 30, "nginx sent the restarted app1 no request")
@@ -500,10 +344,3 @@ def test_backup_drop_restore_gives_back_the_same_forum(cluster, tmp_path):
             30,
             f"app{number} did not serve from the restored database",
         )
-
-
-def psycopg_admin(cluster: Cluster):
-    import psycopg
-
-    host = cluster.database_url.split("host=", 1)[1]
-    return psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True)
