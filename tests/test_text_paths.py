@@ -62,9 +62,7 @@ def test_new_comment_is_flagged_and_told(client, app):
     assert any(r.startswith("Urgent") for r in reasons)
 
 
-def test_author_edit_runs_every_check_and_shows_the_emergency_message(
-    app, client, mod_client
-):
+def test_author_edit_runs_every_check_and_shows_the_emergency_message(app, client, mod_client):
     reference = comment_id(post_as_newcomer(client, body=EMERGENCY, post_anyway="Post anyway"))
     email = "editor@patients.test"
     cid = approved(client, mod_client, body=CALM, author_email=email)
