@@ -21,6 +21,8 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|fr|info|me|io|"
     r"[a-z]{2}(?=\s?\.|\s+dot\b))){1,3}\b"
 )
+# "k a t e . w i l l s @ g m a i l . c o m"
+_SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
 _DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
@@ -52,27 +54,34 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DAY = r"[0-9]{1,2}(?:st|nd|rd|th)?"
+_ORDINAL = (
+    r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|twentieth|thirtieth)"
+)
+_DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})"
 _FULL_DATE = (
     r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\b|"
     rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b"
+    rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
 _DOB = re.compile(
     r"(?i)\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+(?:on|in))?|"
-    r"b(?:irth)?-?day\s+is)"
-    rf"[\s:,-]{{0,4}}(?:is\s+|was\s+)?(?:the\s+)?(?P<value>{_FULL_DATE})"
+    r"b(?:irth)?-?day(?:\s+is|'s))"
+    rf"[\s:,-]{{0,4}}(?:(?:mine|it)\s+is\s+|it'?s\s+|is\s+|was\s+)?(?:the\s+)?"
+    rf"(?P<value>{_FULL_DATE})"
 )
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
 _RECORD = re.compile(
-    r"(?i)\b(?:mrn|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
+    r"(?i)\b(?:mrn|hn|(?:quote\s+)?ref(?:erence)?(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
     r"(?:hospital|hosp|patient|nhs|chi|insurance|member|policy|subscriber|medicare|medicaid|"
-    r"chart|unit|case|health\s+card)(?:\s+(?:member|id))?\s?(?:id|number|no|num|#))"
+    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|id))?\s?(?:id|number|no|num|#))"
     r"(?:[a-z' ]{1,30}?\b(?:is|was)\b)?[\s:#.=-]{0,4}(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>[a-z]{0,4}-?[0-9][a-z0-9]*(?:-[a-z0-9]+|\s[0-9][a-z0-9]*){0,4})\b"
+    r"(?P<value>[a-z]{0,4}[\s-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4})\b"
 )
 _RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
 # Street types that are also common words ("either way", "the drive") count only
@@ -117,6 +126,7 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
 _PRIVATE = [
     ("email", "an e-mail address", _EMAIL, 0),
     ("email", "an e-mail address", _SPELLED_EMAIL, 0),
+    ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, 0),
     ("street_address", "a street address", _ZIP, 0),

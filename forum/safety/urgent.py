@@ -46,7 +46,8 @@ _HEADACHE = (
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck\s+(?:is\s+|feels\s+|'?s\s+)?(?:\w+\s+)?(?:stiff|rigid)|"
-    rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest)"
+    rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest|"
+    r"neck\s+(?:won'?t|wouldn'?t|can'?t|doesn'?t|does\s+not|will\s+not)\s+(?:bend|move))"
 )
 _I_HAVE = r"(?:i(?:\s+think\s+i)?(?:'?ve\s+got|\s+have|\s+might\s+have)|(?:worried|think)\s+it'?s)"
 _WEE = r"(?:pee|wee|urine|piss|water)"
@@ -92,10 +93,11 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:\w+\s+)?(?:in|on|across|around|round|over)\s+(?:the\s+(?:middle|centre|center|left|"
         rf"right)\s+of\s+)?{_WHOSE}chest",
         rf"\b(?:clutch|grab|hold)\w*\s+{_WHOSE}chest",
+        rf"\b(?:sitting|standing|pressing|crushing)\s+on\s+{_WHOSE}chest",
     ],
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
-        r"(?:\w+\s+){0,2}(?:racing|raci\w*|pounding|poundin|hammering|thumping|thudding|"
+        r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|pounding|poundin|hammering|thumping|thudding|"
         r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b",
@@ -138,9 +140,13 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:arm|leg|hand)s?(?:'?s|\s+is|\s+are|\s+feels?|\s+felt|\s+went|\s+goes|\s+going|"
         r"\s+has\s+gone|\s+have\s+gone|\s+gone|\s+got|\s+getting|\s+keeps?|\s+just)?\s+"
         r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
-        r"(?:weak|numb|limp|dead|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
+        r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
         r"won'?t\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move))\b",
-        r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+weakness",
+        r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)",
+        r"\b(?:numb\w*|weak\w*|tingl\w*|paralys\w*)\s+(?:\w+\s+){0,2}(?:down|on|in|along)\s+"
+        r"(?:one|the\s+(?:left|right))\s+side",
+        rf"\b{_CANT}\s+feel\s+(?:the\s+|one\s+)?(?:left\s+|right\s+)?side\s+of\s+{_WHOSE}"
+        r"(?:face|body)",
         r"\bweak(?:ness)?\s+(?:in|of|on)\s+(?:(?:my|her|his|the|one)\s+)?(?:left\s+|right\s+)?"
         r"(?:arm|leg|hand|side)",
         rf"\b{_CANT}\s+(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
@@ -150,7 +156,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_CANT}\s+see\s+(?:properly\s+|anything\s+)?(?:out\s+of|in|with)\s+(?:one|my|his|her)"
         r"\s+(?:left\s+|right\s+)?eye",
         r"\b(?:lost|losing)\s+(?:the\s+)?(?:vision|sight)\b",
-        r"\bvision\s+(?:is\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
+        r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
+        rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
     ],
     # A headache alone is a nuisance side effect; with a stiff neck, fever or a fear of
     # light it may be meningitis.
@@ -158,7 +165,11 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_HEADACHE}{_GAP % 80}{_STIFF_NECK}|\b{_STIFF_NECK}{_GAP % 80}{_HEADACHE}",
         rf"\b{_STIFF_NECK}",
         r"\bworst\s+(?:headache|pain)\s+(?:of\s+my\s+life|ever|i'?ve\s+ever|i\s+have\s+ever)",
-        r"\bthunderclap\b",
+        r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
+        r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
+        r"(?:ever|been|had)",
+        rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+)?(?:light|lights|"
+        r"brightness)",
         rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
         r"\b(?:lights?|brightness)\s+(?:\w+\s+)?(?:hurts?|is\s+unbearable|is\s+killing|unbearable)",
         r"\bphotophob\w*|won'?t\s+let\s+me\s+turn\s+(?:the|a)\s+light",
@@ -169,6 +180,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("seizure", "a seizure"): [
         r"\bseizures?\b|\bseizing\b|\bconvuls\w*",
         r"\b(?:having|had|has|having\s+a|started)\s+(?:a\s+)?fits?\b|\bfitting\b",
+        r"\blooks?\s+like\s+(?:a\s+)?(?:fits?|seizures?)\b|\beyes\s+(?:roll\w*|rolled)\s+back",
     ],
     ("confusion", "confusion or not responding"): [
         r"\b(?:confused|muddled|disorient\w*|delirious|incoherent)\b(?!\s+(?:about|by|as|why|what|"
@@ -190,7 +202,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
         r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|"
         r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once",
-        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark\s+brown|brown|tea[\s-]colou?red|like\s+tea)",
+        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|tea[\s-]colou?red|like\s+tea)\b",
         rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
     ],
     ("turning_blue", "turning blue or grey"): [
@@ -226,7 +238,9 @@ _PSEUDO_NEGATION = re.compile(
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
 _HYPOTHETICAL = re.compile(
     r"(?i)\b(?:if|in\s+case|whether|ever|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
-    r"look\w*\s+out\s+for|warn\w*|says(?!\s+(?:his|her|my|their|he|she|i|it'?s))|said\s+to|seek\w*|report\w*|risks?|side\s+effects?|"
+    r"look\w*\s+out\s+for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|any|"
+    r"(?:anyone|anybody|people|those|someone|somebody)\s+with|some\s+people|dread\w*|"
+    r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report\w*|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
     r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:\w+\s+){0,3}for|"
     r"tested\s+for|scanned\s+for|rule\w*\s+out|for\s+any|(?:scared|worried|afraid|terrified|"
@@ -238,20 +252,24 @@ _LOOK_BACK = 200  # characters before a sign searched for those cues: about a cl
 # Instructions and quotations, anywhere in the sentence: "the leaflet lists a red,
 # painful, swollen leg", "breathlessness or weakness are reasons to call 999".
 _QUOTING = re.compile(
-    r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|lists|listed|mentions|"
+    r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|card|lists|listed|listing|mentions|"
+    r"rule|training|drilled|taught|(?:were|was|been|get|got)\s+told|i\s+read|read\s+(?:that|about)|"
+    r"means?\s+(?:999|911|112|a&e|calling|call|ring\w*|an?\s+ambulance|hospital|going\s+in)|"
+    r"if\s+you\s+(?:develop|get|have|notice|experience|feel|see|start)|"
     r"warning\s+(?:signs?|list)|the\s+list|keep\s+an\s+eye|according\s+to|excerpt|"
     r"reasons?\s+to|tell\s+(?:patients|people|you|us|everyone)|told\s+(?:us|me|patients|you)\s+to|"
     r"to\s+(?:look|watch)\s+(?:out\s+)?for|what\s+to\s+(?:look|watch)|go\s+through|went\s+through|"
     r"get\s+help\s+(?:straight\s+away|immediately|urgently|at\s+once)\s+(?:for|if)|"
-    r"(?:seek|get)\s+(?:urgent\s+|medical\s+|emergency\s+)?(?:help|attention|care)\s+(?:for|if))\b"
+    r"(?:seek|get)\s+(?:urgent\s+|medical\s+|emergency\s+)?(?:help|attention|care)\s+"
+    r"(?:(?:immediately|straight\s+away|urgently|at\s+once|right\s+away)\s+)?(?:for|if))\b"
 )
 # Over, or chronic and known: anywhere in the sentence, unless the sign's own clause
 # says it is happening now.
 _PAST = re.compile(
-    r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+ago|once|always|nothing\s+new|for\s+years|"
+    r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|always|nothing\s+new|for\s+years|"
     r"as\s+usual|(?:the\s+)?one\s+time|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
     r"back\s+in|in\s+(?:19|20)\d\d|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
-    r"at\s+first|as\s+a\s+(?:kid|child|teen\w*)|(?<!nearly\s)(?<!almost\s)went\s+(?:away|down)|gone\s+(?:away|down)|"
+    r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?<!nearly\s)(?<!almost\s)went\s+(?:away|down)|gone\s+(?:away|down)|"
     r"resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|calmed\s+down|"
     r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)|was\s+(?:just|only)|"
     r"turned\s+out|first\s+ever|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
@@ -268,7 +286,10 @@ _PRESENT = re.compile(
     r"confused|sleepy|drowsy)|"
     r"(?:an?|\d+|few|couple\s+of|half\s+an?|ten|five|twenty|thirty|forty)\s+"
     r"(?:hours?|hrs?|mins?|minutes?)\s+(?:ago|now)|in\s+the\s+last\s+(?:\w+\s+)?(?:hour|minutes?)|"
-    r"happening|going\s+in|on\s+the\s+way|won'?t\s+stop|is\s+getting\s+worse)\b"
+    r"happening|going\s+in|on\s+the\s+way|won'?t\s+stop|is\s+getting\s+worse|"
+    r"for\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hour|hours|minutes?|half\s+hour)|like\s+this|"
+    r"started\s+(?:yesterday|today|tonight|this|last|about|around|an?\s|\d|in\s+the)|"
+    r"since\s+yesterday|(?:it|this|that)\s+came\s+on)\b"
 )
 # An all-clear later in the post takes back what came before it: "they scanned my leg
 # ... it was a cyst", "everything came back normal".
@@ -291,7 +312,7 @@ _OTHER_PERSON = re.compile(
     r"daughter|aunt|uncle|gran\w*|cousin|neighbou?r|colleague)s?|she|he|someone|a\s+friend)\b"
 )
 _PAST_VERB = re.compile(
-    r"(?i)\b(?:had|(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)got|was|were|went|did)\b"
+    r"(?i)\b(?:(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)had|(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)got|was|were|went|did)\b"
 )
 _FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
 _PERSON = re.compile(
@@ -311,9 +332,11 @@ class _Story:
         self._hypothetical_starts = [s for s, _ in self.hypothetical]
         self.all_clear = [m.start() for m in _ALL_CLEAR.finditer(text)]
 
-    def _hypothetical_between(self, start: int, end: int) -> bool:
+    def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
+        """A cue starting in text[start:sign_start] and ending before the sign does."""
         i = bisect.bisect_left(self._hypothetical_starts, start)
-        return i < len(self.hypothetical) and self.hypothetical[i][1] <= end
+        j = bisect.bisect_left(self._hypothetical_starts, sign_start)
+        return any(self.hypothetical[k][1] <= sign_end for k in range(i, j))
 
     def _next_sentence_says_now(self, s_end: int) -> bool:
         """ "Can IVIG do this? It started ten minutes ago." makes the question a report."""
@@ -334,7 +357,7 @@ class _Story:
         now_in_clause = bool(search(_PRESENT, c_start, c_end))
         asks = "?" in s_break
         now_in_question = asks and bool(search(_PRESENT, s_start, s_end))
-        talk = self._hypothetical_between(before, start) or (
+        talk = self._hypothetical_before(before, start, end) or (
             search(_QUOTING, s_start, s_end) and not now_in_clause
         )
         # A question about the signs ("has anyone's throat felt tight?") is not a report;
