@@ -211,6 +211,70 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:gone|going|turned)\s+(?:all\s+)?(?:grey|gray)\s+and\s+floppy|\bfloppy\b",
     ],
 }
+
+
+def _near(part: str, state: str, gap: int = 35) -> str:
+    """A body part and what is wrong with it, either way round, within one clause."""
+    between = rf"[^.!?;,\n]{{0,{gap}}}?"
+    return rf"\b(?:{part})\b{between}\b(?:{state})|\b(?:{state})\w*{between}\b(?:{part})\b"
+
+
+# Frames: a part and a state near each other, in any wording the lexicon above misses
+# ("my ribs are killing me", "pulse is 150", "lips gone a funny purple").
+_FRAMES: dict[tuple[str, str], str] = {
+    ("breathing", "trouble breathing"): _near(
+        r"breath\w*|breathe|air|lungs?",
+        r"can'?t|cant|hard|struggl\w*|short|difficult\w*|trouble|gasp\w*|laboured|labored|"
+        r"shallow|rapid|wheez\w*|rattl\w*|not\s+enough",
+    ),
+    ("chest_pain", "chest pain"): _near(
+        r"chest|ribs|ribcage|sternum|breastbone",
+        r"pain\w*|hurt\w*|tight\w*|heavy|heaviness|pressure|ach\w*|squeez\w*|crush\w*|stab\w*|"
+        r"sharp|agony|killing|burning|band|weight",
+    ),
+    ("allergic_reaction", "swelling of the face, lips, tongue or throat"): _near(
+        r"throat|tongue|lips?|mouth|face|eyelids?|eyes",
+        r"swell\w*|swollen|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
+    ),
+    ("clot_signs", "a red, painful, swollen leg"): _near(
+        r"legs?|calf|calves|thighs?|shin",
+        r"swell\w*|swollen|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
+        r"twice\s+the\s+size|bigger",
+    ),
+    ("racing_heart", "a racing or pounding heart"): _near(
+        r"heart|pulse|heartbeat|heart\s+rate|hr",
+        r"rac\w*|pound\w*|hammer\w*|thump\w*|flutter\w*|skip\w*|bang\w*|irregular|"
+        r"(?:1[3-9]|2[0-9])[0-9]\b",
+        gap=25,
+    ),
+    ("slurred_speech", "slurred or garbled speech"): _near(
+        r"speech|words|talk\w*|speak\w*|speaking",
+        r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|muddl\w*|strange|weird",
+        gap=25,
+    ),
+    ("face_droop", "a drooping face"): _near(
+        r"face|mouth|smile", r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped", gap=25
+    ),
+    ("weakness", "arm or leg weakness"): _near(
+        r"arms?|legs?|hands?|limbs?|side",
+        r"weak\w*|numb\w*|dead|floppy|limp|paralys\w*|useless|gave\s+way|giving\s+way|buckl\w*",
+        gap=25,
+    ),
+    ("kidney_signs", "passing little or dark urine"): _near(
+        r"urine|pee|wee|piss|peeing|weeing",
+        r"dark|brown|cola|coke|tea|hardly|barely|little|nothing|tiny|dribbl\w*",
+        gap=25,
+    ),
+    ("coughing_blood", "coughing up blood"): _near(
+        r"cough\w*|spit\w*|phlegm|sputum|mucus", r"blood\w*|pink\s+froth\w*", gap=30
+    ),
+    ("turning_blue", "turning blue or grey"): _near(
+        r"lips?|face|skin|fingers?|fingertips|mouth", r"blue|bluish|purple|dusky", gap=20
+    ),
+}
+for _key, _frame in _FRAMES.items():
+    _SIGNS[_key].append(_frame)
+
 _SYMPTOMS = [
     (kind, label, re.compile("(?i)" + "|".join(alts))) for (kind, label), alts in _SIGNS.items()
 ]
@@ -222,7 +286,7 @@ _NEGATION = re.compile(
     r"(?i)\b(?:no|not|never|without|zero|none|nor|neither|didn'?t|don'?t|doesn'?t|haven'?t|"
     r"hasn'?t|wasn'?t|weren'?t|isn'?t|aren'?t|did\s+not|do\s+not|free\s+of|denies|denied)\b"
 )
-_NEGATION_WINDOW = 5  # words, as in NegEx
+_NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y or Z")
 # Negation words that negate nothing after them, and negations that are the sign
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 _PSEUDO_NEGATION = re.compile(
@@ -240,6 +304,7 @@ _HYPOTHETICAL = re.compile(
     r"(?i)\b(?:if|in\s+case|whether|ever|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
     r"look\w*\s+out\s+for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|any|"
     r"(?:anyone|anybody|people|those|someone|somebody)\s+with|some\s+people|dread\w*|"
+    r"when\s+(?:you|your|u|ur|people|someone)|should\s+(?:you|your)|"
     r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report\w*|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
     r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:\w+\s+){0,3}for|"
@@ -256,6 +321,12 @@ _QUOTING = re.compile(
     r"rule|training|drilled|taught|(?:were|was|been|get|got)\s+told|i\s+read|read\s+(?:that|about)|"
     r"means?\s+(?:999|911|112|a&e|calling|call|ring\w*|an?\s+ambulance|hospital|going\s+in)|"
     r"if\s+you\s+(?:develop|get|have|notice|experience|feel|see|start)|"
+    r"(?:need|needs|warrant\w*)\s+(?:a&e|999|911|an?\s+ambulance|urgent|immediate|emergency|"
+    r"to\s+be\s+seen)|(?:is|are)\s+(?:an?\s+)?(?:emergenc\w*|red\s+flags?)|red\s+flags?|"
+    r"don'?t\s+(?:wait|hesitate|delay|ignore)|never\s+ignore|do\s+not\s+(?:wait|ignore)|"
+    r"always\s+(?:call|ring|go|report|tell|get)|make\s+sure\s+(?:you|to)|remember\s+(?:to|that)|"
+    r"such\s+as|things\s+like|e\.g|including|symptoms\s+like|apparently|it\s+says|they\s+say|"
+    r"the\s+(?:piece|page|author|website|site|guide|nurses?\s+(?:said|say))|"
     r"warning\s+(?:signs?|list)|the\s+list|keep\s+an\s+eye|according\s+to|excerpt|"
     r"reasons?\s+to|tell\s+(?:patients|people|you|us|everyone)|told\s+(?:us|me|patients|you)\s+to|"
     r"to\s+(?:look|watch)\s+(?:out\s+)?for|what\s+to\s+(?:look|watch)|go\s+through|went\s+through|"
@@ -263,6 +334,29 @@ _QUOTING = re.compile(
     r"(?:seek|get)\s+(?:urgent\s+|medical\s+|emergency\s+)?(?:help|attention|care)\s+"
     r"(?:(?:immediately|straight\s+away|urgently|at\s+once|right\s+away)\s+)?(?:for|if))\b"
 )
+# Worry about a sign, told with a modal ("I was scared my throat would close"): a fear,
+# not a report, unless the sign's clause says it is happening now.
+_WORRY = re.compile(
+    r"(?i)\b(?:worr\w*|scared|afraid|terrified|nervous|anxious|panic\w*|fear\w*|dread\w*|"
+    r"paranoid|convinced|petrified|frightened|concerned|freak\w*|stress\w*)\b"
+)
+_MODAL = re.compile(r"(?i)\b(?:would|might|could|will|going\s+to|gonna|may)\b|\w'(?:d|ll)\b")
+# A sentence that opens with an instruction: "Call 999 for ...", "Never ignore ...".
+_INSTRUCTION = re.compile(
+    r"(?i)\s*(?:and\s+|so\s+|but\s+|please\s+)?(?:call|ring|phone|dial|go|get|seek|tell|report|"
+    r"watch|look|keep|make|remember|don'?t|do\s+not|never|always|stop|head)\b"
+)
+# A question that asks what to do about what is happening: "should I go in?".
+_ASKS_FOR_HELP = re.compile(
+    r"(?i)\b(?:should\s+(?:i|we)|do\s+(?:i|we)\s+need\s+to|what\s+(?:should|do|can)\s+(?:i|we)\s+do|"
+    r"is\s+(?:this|it|that)\s+(?:serious|an\s+emergency|normal|ok|okay|bad|dangerous)|"
+    r"(?:can|could)\s+(?:someone|anyone|somebody)\s+(?:help|tell)|a&e\s+or|er\s+or|or\s+wait)\b"
+)
+_FUTURE = re.compile(
+    r"(?i)\b(?:ever|were\s+to|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
+    r"if\s+(?:i|he|she|we|they|you)\s+(?:get|gets|develop\w*|start\w*)|first\s+(?:infusion|dose|round))\b"
+)
+
 # Over, or chronic and known: anywhere in the sentence, unless the sign's own clause
 # says it is happening now.
 _PAST = re.compile(
@@ -273,7 +367,9 @@ _PAST = re.compile(
     r"resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|calmed\s+down|"
     r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)|was\s+(?:just|only)|"
     r"turned\s+out|first\s+ever|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
-    r"better\s+now|in\s+the\s+past|previously|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
+    r"better\s+now|in\s+the\s+past|previously|ended\s+up|was\s+admitted|kept\s+(?:me|her|him)\s+in|"
+    r"after\s+(?:my|her|his|the)\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
+    r"when\s+(?:she|he|they)\s+was|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
     r"(?:one|1|two|2)|(?:my|the)\s+first\s+(?:round|infusion|dose|time)|without\s+(?:any\s+)?"
     r"(?:issue|problem)s?|no\s+(?:issues?|problems?)\s+since|had\s+(?:a|an|some)\s+(?:\w+\s+)?"
     r"(?:scare|episode|reaction|wobble))\b"
@@ -289,7 +385,8 @@ _PRESENT = re.compile(
     r"happening|going\s+in|on\s+the\s+way|won'?t\s+stop|is\s+getting\s+worse|"
     r"for\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hour|hours|minutes?|half\s+hour)|like\s+this|"
     r"started\s+(?:yesterday|today|tonight|this|last|about|around|an?\s|\d|in\s+the)|"
-    r"since\s+yesterday|(?:it|this|that)\s+came\s+on)\b"
+    r"since\s+yesterday|(?:it|this|that)\s+came\s+on|(?:this|these)\s+(?:\w+\s+)?(?:rash|pain|"
+    r"swelling|headache|reaction|feeling|symptoms?|hives|spots|tightness|breathlessness))\b"
 )
 # An all-clear later in the post takes back what came before it: "they scanned my leg
 # ... it was a cyst", "everything came back normal".
@@ -299,7 +396,11 @@ _ALL_CLEAR = re.compile(
     r"turned\s+out|in\s+the\s+end|ruled\s+out|(?:was|were|he\s+was|she\s+was|i\s+was|i\s+feel|"
     r"i'?m|feel)\s+(?:completely\s+|totally\s+|absolutely\s+)?(?:fine|ok|okay|normal)\s+now|"
     r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine|back\s+to\s+normal|glad\s+i\s+checked|"
-    r"feel\s+(?:a\s+bit\s+)?silly|all\s+(?:fine|good|clear|normal|ok)|(?:both|all|everything|"
+    r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
+    r"nothing\s+(?:happened|came\s+of\s+it)|didn'?t\s+(?:happen|come|develop|materiali[sz]e)|"
+    r"sailed\s+through|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
+    r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|it'?s|just)\s+(?:anxiety|panic|nerves|indigestion)|"
+    r"all\s+(?:fine|good|clear|normal|ok)|(?:both|all|everything|"
     r"results?\s+(?:were|was))\s+normal)\b"
 )
 # Semicolons join the items of a list ("a swollen leg; shortness of breath; chest pain").
@@ -363,8 +464,19 @@ class _Story:
         # A question about the signs ("has anyone's throat felt tight?") is not a report;
         # "is it normal that my chest is tight?" is, so the question must not be the writer's.
         general_question = asks and not search(_PERSON, c_start, c_end)
+        if not talk and not now_in_clause:
+            talk = _INSTRUCTION.match(text, s_start, s_end) is not None or (
+                bool(search(_WORRY, s_start, start)) and bool(search(_MODAL, s_start, s_end))
+            )
         if talk or general_question:
-            return now_in_question or (asks and self._next_sentence_says_now(s_end))
+            if now_in_question or (asks and self._next_sentence_says_now(s_end)):
+                return True
+            return bool(
+                asks
+                and search(_ASKS_FOR_HELP, s_start, s_end)
+                and search(_PERSON, s_start, s_end)
+                and not search(_FUTURE, s_start, s_end)
+            )
         if search(_PAST, s_start, s_end) and not now_in_clause:
             return False
         other = search(_OTHER_PERSON, s_start, s_end)
