@@ -17,6 +17,7 @@ from tests.helpers import (
     form_fields,
     post_as_newcomer,
 )
+from tests.live import watch
 
 EMERGENCY = (
     "Update: my throat is closing up and I can't breathe properly right now. "
@@ -132,3 +133,43 @@ def test_paths_agree_for_the_same_text(app, client, mod_client, body):
     fields = form_fields(mod_client.get(path).text, path)
     assert mod_client.post(path, data={**fields, "body": body, "reason": "x"}).status_code == 302
     assert flags(app, new) == flags(app, by_author) == flags(app, by_moderator)
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_author_edit_in_the_browser(app, client, mod_client, browser, live_url, javascript):
+    """The author edits a published comment into an emergency with a phone number: asked
+    first, told to get help, and the comment waits in the Urgent tab with its flags."""
+    reference = comment_id(post_as_newcomer(client, body=EMERGENCY, post_anyway="Post anyway"))
+    email = "browser-editor@patients.test"
+    cid = approved(client, mod_client, body=CALM, author_email=email)
+    with app.test_request_context():
+        token = make_token("manage", email=email)
+
+    context = browser.new_context(base_url=live_url, java_script_enabled=javascript)
+    context.set_default_timeout(10_000)
+    problems = watch(context)
+    page = context.new_page()
+    page.goto(f"/manage/{token}")
+    page.get_by_role("link", name="Edit").first.click()
+    page.get_by_role("textbox", name="Your comment").fill(EMERGENCY)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    alerts = page.get_by_role("alert")
+    assert "medical attention now" in alerts.first.inner_text()
+    assert "phone number" in page.locator("#body-question").inner_text()
+    assert page.get_by_role("textbox", name="Your comment").input_value() == EMERGENCY
+    page.get_by_role("button", name="Save anyway").click()
+
+    assert page.url.endswith("/manage/comments")
+    assert "emergency department" in page.locator(".flash-urgent").inner_text()
+    edit_path = f"/manage/comments/{cid}/edit"
+    assert problems.unexpected(("POST", f"{live_url}{edit_path}", 422)) == []
+    context.close()
+
+    assert flags(app, cid) == flags(app, reference)
+    assert f'id="comment-{cid}"' in mod_client.get("/moderation/?status=urgent").text
