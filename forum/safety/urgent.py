@@ -30,9 +30,11 @@ _CANT = (
     r"won'?t|wouldn'?t)"
 )
 _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
-_LEG = r"(?:legs?|calf|calves|thighs?)"  # not the knee: swollen red knees are lupus arthritis
+# Not the knee: swollen red knees are lupus arthritis.
+_LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
 _LEG_SIGN = (
-    r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|"
+    r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
+    r"erythem\w*|o?edem\w*|"
     r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
 )
 _AIRWAY = r"(?:throat|tongue|tounge|tonge|lips?|face|mouth|eyelids?)"
@@ -45,7 +47,7 @@ _HEADACHE = (
     r"killing|hurts|throbbing))"
 )
 _STIFF_NECK = (
-    r"(?:stiff\s+neck|neck\s+(?:is\s+|feels\s+|'?s\s+)?(?:\w+\s+)?(?:stiff|rigid)|"
+    r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid)|"
     rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest|"
     r"neck\s+(?:won'?t|wouldn'?t|can'?t|doesn'?t|does\s+not|will\s+not)\s+(?:bend|move))"
 )
@@ -56,16 +58,29 @@ _PEED = (
 )
 _FAINT = r"(?:faint\w*|pass(?:ed|ing)?\s+out|black(?:ed|ing)?\s+out|keel\w*\s+over)"
 
+_EMERGENCY = (
+    r"(?:pe|dvt|(?:blood\s+)?clot|stroke|tia|heart\s+attack|anaphyla\w*|pulmonary\s+embol\w*|"
+    r"meningitis|seizure|kidney\s+failure|aki|sepsis)"
+)
 # (kind, label): the wordings of one warning sign.
 _SIGNS: dict[tuple[str, str], list[str]] = {
+    # The writer names the emergency: "pretty sure this is a PE", "DVT??".
+    ("named", "what the writer fears is an emergency"): [
+        r"\b(?:pretty\s+sure|i'?m\s+sure|i\s+think|worried|scared|afraid|feels\s+like|could\s+"
+        r"(?:this|it)\s+be|is\s+this|might\s+be|probably)\s+(?:this\s+is\s+|it'?s\s+|i'?m\s+having\s+|"
+        rf"(?:i|he|she)\s+(?:has|have|got)\s+|having\s+)?(?:an?\s+)?{_EMERGENCY}\b",
+        rf"\b{_EMERGENCY}\s*\?{{2,}}",
+    ],
     ("breathing", "trouble breathing"): [
         rf"\b{_CANT}\s+(?:\w+\s+){{0,2}}{_BREATHE}",
         rf"\b{_CANT}\s+(?:catch|get|take|draw)\s+(?:(?:my|his|her|their|a|any)\s+)?"
         r"(?:proper\s+|full\s+|deep\s+|decent\s+|enough\s+)?(?:breath|air)",
         rf"\b(?:struggl\w*|hard|trouble|difficult\w*|problems?|issues?|fighting|labou?r\w*)\s+"
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
-        r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b",
-        r"\b(?:gasping|struggling|fighting)\s+(?:for\s+)?(?:air|breath)",
+        r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
+        r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
+        r"\bbreathing\s+through\s+a\s+straw",
+        r"\b(?:gasping|struggling|fighting)\s+(?:for\s+)?(?:air|breath)|\bpanting\b",
         rf"\b{_BREATHE}\s+(?:is\s+|feels\s+|'?s\s+)?(?:really\s+|so\s+|very\s+|v\s+|all\s+)?"
         r"(?:bad|hard|difficult|laboured|labored|shallow|awful|fast|rapid|weird|funny|strange|"
         r"noisy|raspy|rattly|problems?|trouble|issues?)\b",
@@ -78,11 +93,16 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:swollen|swelling|puffy)\s+(?:(?:of|in)\s+)?{_WHOSE}{_AIRWAY}\b",
         r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat",
         rf"\b{_CANT}\s+(?:really\s+|properly\s+)?swallow",
+        r"\b(?:trouble|difficulty|hard|struggl\w*|problems?)\s+(?:\w+\s+)?swallow\w*",
+        r"\bvoice\s+(?:\w+\s+){0,2}(?:muffled|hoarse|strangled|changed|croaky)",
     ],
     ("allergic_reaction", "a severe allergic reaction"): [
         r"\banaphyla\w*",
         r"\b(?:severe|serious|bad|having|going\s+into)\s+(?:an\s+)?allergic\s+reaction",
-        r"\bhives\b" + _GAP % 40 + r"\b(?:spread\w*|all\s+over|creeping|everywhere)",
+        r"\b(?:hives|urticaria|welts)\b"
+        + _GAP % 40
+        + r"\b(?:spread\w*|all\s+over|creeping|everywhere)",
+        r"\b(?:diffuse|widespread|generali[sz]ed)\s+(?:urticaria|hives)",
     ],
     ("chest_pain", "chest pain"): [
         r"\bchest\s+(?:pains?|hurts?|hurting|tight\w*|pressure|heaviness|discomfort|ache\w*)",
@@ -94,19 +114,24 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"right)\s+of\s+)?{_WHOSE}chest",
         rf"\b(?:clutch|grab|hold)\w*\s+{_WHOSE}chest",
         rf"\b(?:sitting|standing|pressing|crushing)\s+on\s+{_WHOSE}chest",
+        r"\bchest(?:'?s|\s+is)\s+going\b|\b(?:spread\w*|radiat\w*|going|shoot\w*)\s+(?:in)?to\s+"
+        r"(?:my|his|her)\s+(?:jaw|left\s+arm|neck)\b",
     ],
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|pounding|poundin|hammering|thumping|thudding|"
         r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
-        r"\bpalpitations?\b",
+        r"\bpalpitations?\b|\btachycardi?\w*",
     ],
     ("fainting", "fainting or about to faint"): [
         rf"\b(?:about\s+to|going\s+to|gonna|might|nearly|almost|keep\w*|feel\w*|felt|so|v|very|"
         rf"really|think\s+i'?(?:ll|m\s+going\s+to)|just)\s+(?:\w+\s+)?{_FAINT}",
         r"\b(?:fainted|passed\s+out|blacked\s+out|collapsed|collapsing)\b",
-        r"\bnearly\s+(?:went|go|going)\s+down\b",
+        r"\b(?:things|everything)\s+went\s+(?:black|dark|grey|gray)|\bwoke\s+up\s+on\s+the\s+floor|"
+        r"\bwent\s+down\s+(?:in|on|like)\b|\bgoing\s+to\s+go\s+again|\b(?:just\s+)?coming\s+round\b|"
+        r"\bnearly\s+(?:went|go|going)\s+down\b|\bhypotensi\w*|\bbp\s+(?:is\s+)?(?:tanking|crashing|"
+        r"dropping|plummeting|very\s+low)|\b(?:sweaty|clammy),?\s+(?:and\s+)?(?:gr[ae]y|pale|white)\b",
         r"\b(?:going|gone|turning|turned|everything'?s\s+going)\s+(?:all\s+)?(?:grey|gray|black)\b",
     ],
     ("clot_signs", "a red, painful, swollen leg"): [
@@ -114,12 +139,14 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_LEG_SIGN}\s+(?:(?:in|of)\s+)?(?:(?:my|her|his|the|both|one)\s+)?"
         rf"(?:(?:left|right|lower)\s+)?{_LEG}\b",
         r"\bcalf\s+(?:pain|ache)",
+        rf"\b{_CANT}\s+(?:bear|put)\s+(?:any\s+)?weight",
+        r"\bwhole\s+arm\b" + _GAP % 30 + r"\bswollen",
     ],
     ("clot_signs", "a possible blood clot"): [
         rf"\b{_I_HAVE}\s+(?:an?\s+)?(?:blood\s+)?(?:clot|dvt)\b"
     ],
     ("coughing_blood", "coughing up blood"): [
-        r"\bcough\w*\s+(?:up\s+)?" + _GAP % 30 + r"\b(?:blood\w*|pink\s+froth\w*|frothy\s+pink)",
+        r"\bcough\w*\s+(?:up\s+)?" + _GAP % 30 + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
         r"\bblood[\s-]+(?:streaked|stained|tinged)\s+(?:phlegm|spit|mucus|sputum)",
         r"\bblood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:phlegm|spit|sputum|i\s+cough)",
     ],
@@ -130,9 +157,14 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:talking|speaking|speech)\s+(?:is\s+)?(?:all\s+)?(?:really\s+)?"
         r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
+        r"\bspeech\s+(?:is\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|odd|garbled)",
+        r"\b(?:came|coming|comes)\s+out\s+(?:as\s+|all\s+)?(?:nonsense|gibberish|garbled|jumbled|wrong)",
+        r"\bsound\w*\s+(?:\w+\s+)?drunk|\blosing\s+(?:my|his|her)\s+(?:thread|words)|"
+        rf"\b{_CANT}\s+(?:find|get)\s+(?:the|my|his|her)\s+words|"
+        r"\baphasi\w*|\b(?:losing|lost|can'?t\s+find)\s+(?:my|his|her)\s+words",
     ],
     ("face_droop", "a drooping face"): [
-        r"\bface\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
+        r"\b(?:face|facial)\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
         r"\b(?:droop\w*|dropped|sagging)\s+(?:on\s+one\s+side|face|mouth|smile)",
         r"\bone\s+side\s+of\s+(?:his|her|my|their)\s+(?:face|mouth)",
     ],
@@ -142,7 +174,12 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
         r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
         r"won'?t\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move))\b",
-        r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)",
+        r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
+        r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
+        rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
+        r"\blegs?\s+(?:went|gone|going)\s+from\s+under|\blegs\s+have\s+gone\b",
+        rf"\b{_CANT}\s+get\s+(?:my|his|her)\s+(?:left|right)\s+(?:side|arm|leg|hand)\s+to\s+(?:work|move)",
+        r"\b(?:barely|can'?t|cannot)\s+lift\s+(?:her|his|my)\s+head",
         r"\b(?:numb\w*|weak\w*|tingl\w*|paralys\w*)\s+(?:\w+\s+){0,2}(?:down|on|in|along)\s+"
         r"(?:one|the\s+(?:left|right))\s+side",
         rf"\b{_CANT}\s+feel\s+(?:the\s+|one\s+)?(?:left\s+|right\s+)?side\s+of\s+{_WHOSE}"
@@ -165,6 +202,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_HEADACHE}{_GAP % 80}{_STIFF_NECK}|\b{_STIFF_NECK}{_GAP % 80}{_HEADACHE}",
         rf"\b{_STIFF_NECK}",
         r"\bworst\s+(?:headache|pain)\s+(?:of\s+my\s+life|ever|i'?ve\s+ever|i\s+have\s+ever)",
+        r"\b(?:headache|head|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:ever|of\s+my\s+life)",
+        r"\bneck\s+(?:is\s+|feels\s+)?(?:like\s+)?(?:concrete|a\s+board|a\s+rock|locked|solid)\b",
+        rf"\b(?:vomit\w*|throwing\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
+        r"\b(?:won'?t|can'?t)\s+open\s+(?:his|her|my|their)\s+eyes\s+in\s+the\s+light",
         r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
         r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
         r"(?:ever|been|had)",
@@ -181,16 +222,23 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bseizures?\b|\bseizing\b|\bconvuls\w*",
         r"\b(?:having|had|has|having\s+a|started)\s+(?:a\s+)?fits?\b|\bfitting\b",
         r"\blooks?\s+like\s+(?:a\s+)?(?:fits?|seizures?)\b|\beyes\s+(?:roll\w*|rolled)\s+back",
+        r"\bseized\b|\bjerking\b|\btwitching\b|\bwent\s+(?:all\s+)?(?:stiff|rigid)\b",
+        r"\bhad\s+(?:two|three|four|several|\d+|a\s+couple\s+of)\s+(?:fits|seizures)",
     ],
     ("confusion", "confusion or not responding"): [
         r"\b(?:confused|muddled|disorient\w*|delirious|incoherent)\b(?!\s+(?:about|by|as|why|what|"
         r"whether|how|with|over))",
         r"\bnot\s+making\s+(?:any\s+)?sense",
-        r"\b(?:doesn'?t|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know)\s+"
-        r"(?:me|my\s+name|where|who|his\s+own|her\s+own)",
+        r"\b(?:doesn'?t|doesnt|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know)\s+"
+        r"(?:me|my\s+name|where|who|what\s+(?:year|day|month)|his\s+own|her\s+own)",
+        r"\b(?:really|totally|completely|so|super|very)\s+out\s+of\s+it\b|\bseems?\s+(?:lost|dazed)\b",
+        r"\bforgetting\s+where\s+(?:i|he|she)\s+(?:am|is)|\brepeating\s+the\s+same\s+(?:question|thing)",
+        r"\bsomnolen\w*|\b(?:difficult|hard|impossible)\s+to\s+(?:a?rouse|wake)|\bslump\w*|"
+        r"\bmumbl\w*|\bfalls?\s+back\s+asleep|\bbarely\s+keep\s+(?:my|his|her)\s+eyes\s+open",
         r"\b(?:unresponsive|unrousable)\b|\b(?:not|isn'?t|wasn'?t|only\s+half|barely)\s+"
         r"(?:answering|responding|respond\w*|waking)",
-        rf"\b{_CANT}\s+(?:seem\s+to\s+)?(?:stay\s+awake|wake\s+(?:him|her|them)|keep\s+"
+        r"\bspark\s+out\b|\b(?:won'?t|doesn'?t|not)\s+(?:respond\w*|answer\w*)\b",
+        rf"\b{_CANT}\s+(?:seem\s+to\s+)?(?:stay\s+awake|(?:wake|a?rouse)\s+(?:him|her|them|me)|keep\s+"
         r"(?:him|her|them|my\s+eyes)\s+(?:awake|open))",
         r"\b(?:keeps?|keep)\s+(?:on\s+)?(?:falling\s+asleep|dozing\s+off|dropping\s+off|"
         r"nodding\s+off|passing\s+out)",
@@ -200,13 +248,20 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:hardly|barely|almost\s+no|not\s+much|very\s+little|tiny\s+(?:bit|amount)\s+of|"
         rf"hardly\s+any|barely\s+any|no)\s+(?:\w+\s+){{0,2}}{_WEE}\b",
         rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
-        r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|"
+        r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|\btiny\s+amounts?\b|"
+        r"\b(?:thimbleful|drop|dribble|trickle|few\s+drops)\s+of\s+(?:wee|pee|urine)|\bbarely\s+a\s+dribble|"
+        r"\b(?:loo|toilet)\b" + _GAP % 40 + r"\b(?:hardly|barely)\s+(?:anything|any)|"
+        r"\b(?:peed|weed)\s+(?:like\s+|only\s+)?(?:once|twice)\b|"
+        r"\burine\s+output\s+(?:is\s+|has\s+)?(?:\w+\s+)?(?:low|down|dropp\w*|tiny|nothing|zero|minimal)|"
+        rf"\b{_CANT}\s+(?:pee|wee|urinate)|\boutput\s+(?:is\s+)?(?:basically\s+)?(?:zero|nothing)|"
+        r"\bkidneys?\s+(?:hurt|pain|ache|are\s+killing)|"
         r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once",
-        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|tea[\s-]colou?red|like\s+tea)\b",
+        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|tea[\s-]colou?red|like\s+tea)\b",
         rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
     ],
     ("turning_blue", "turning blue or grey"): [
-        r"\b(?:lips?|face|mouth|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish)\b",
+        r"\b(?:lips?|face|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish|gr[ae]y)\b",
+        r"\b(?:blue|bluish|gr[ae]y)\b" + _GAP % 25 + r"\b(?:lips?|mouth)\b",
         r"\b(?:gone|going|turning|turned|looks?|looking)\s+(?:\w+\s+)?(?:blue|bluish)\b",
         r"\b(?:gone|going|turned)\s+(?:all\s+)?(?:grey|gray)\s+and\s+floppy|\bfloppy\b",
     ],
@@ -291,12 +346,13 @@ _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y 
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 _PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|not\s+making\s+(?:any\s+)?sense|"
+    r"not\s+just|not\s+only|no\s+matter|not\s+(?:right|well|good|great|herself|himself|myself)|not\s+making\s+(?:any\s+)?sense|"
     r"(?:not|isn'?t|wasn'?t)\s+(?:answering|responding|waking)|"
     r"(?:not|never|haven'?t|hasn'?t|didn'?t|n'?t)\s+(?:\w+\s+)?" + _PEED + r"|"
     r"(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*|"
     r"(?:doesn'?t|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know\s+(?:me|my|who|where))|"
-    r"no\s+(?:\w+\s+){0,2}" + _WEE + r")\b|" + _CANT
+    r"no\s+(?:\w+\s+){0,2}" + _WEE + r"|(?:isn'?t|isnt|not|won'?t)\s+(?:going\s+away|"
+    r"go(?:ing)?\s+away|stopping|settling|improving|getting\s+better))\b|" + _CANT
 )
 # Talk about the signs rather than having them, just before the sign in its clause:
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
@@ -305,7 +361,7 @@ _HYPOTHETICAL = re.compile(
     r"look\w*\s+out\s+for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|any|"
     r"(?:anyone|anybody|people|those|someone|somebody)\s+with|some\s+people|dread\w*|"
     r"when\s+(?:you|your|u|ur|people|someone)|should\s+(?:you|your)|"
-    r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report\w*|risks?|side\s+effects?|"
+    r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report(?!ing|ed|s)|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
     r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:\w+\s+){0,3}for|"
     r"tested\s+for|scanned\s+for|rule\w*\s+out|for\s+any|(?:scared|worried|afraid|terrified|"
@@ -318,6 +374,7 @@ _LOOK_BACK = 200  # characters before a sign searched for those cues: about a cl
 # painful, swollen leg", "breathlessness or weakness are reasons to call 999".
 _QUOTING = re.compile(
     r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|card|lists|listed|listing|mentions|"
+    r"emergency\s+signs?|patients\s+to|tips?|log\s+of|keep\s+(?:a\s+)?(?:log|diary|track)|counsel\w*|advis\w*\s+(?:patients|you|people)|instruct\w*|"
     r"rule|training|drilled|taught|(?:were|was|been|get|got)\s+told|i\s+read|read\s+(?:that|about)|"
     r"means?\s+(?:999|911|112|a&e|calling|call|ring\w*|an?\s+ambulance|hospital|going\s+in)|"
     r"if\s+you\s+(?:develop|get|have|notice|experience|feel|see|start)|"
@@ -343,14 +400,25 @@ _WORRY = re.compile(
 _MODAL = re.compile(r"(?i)\b(?:would|might|could|will|going\s+to|gonna|may)\b|\w'(?:d|ll)\b")
 # A sentence that opens with an instruction: "Call 999 for ...", "Never ignore ...".
 _INSTRUCTION = re.compile(
-    r"(?i)\s*(?:and\s+|so\s+|but\s+|please\s+)?(?:call|ring|phone|dial|go|get|seek|tell|report|"
-    r"watch|look|keep|make|remember|don'?t|do\s+not|never|always|stop|head)\b"
+    r"(?i)\s*(?:and\s+|so\s+|but\s+|please\s+)?(?:(?:call|ring|phone|dial)\s+(?:911|999|111|112|"
+    r"an?\s+ambulance|your|the|for|if|straight|immediately)|go\s+(?:to|straight)|get\s+(?:help|seen|"
+    r"checked|to\s+(?:a&e|the|an?))|seek|tell\s+(?:the|your|a)|report|watch\s+(?:out|for)|"
+    r"look\s+(?:out|for)|keep\s+(?:an\s+eye|the|this|a|your)|make\s+sure|remember|"
+    r"don'?t\s+(?:wait|ignore|hesitate|delay)|do\s+not|never\s+ignore|always|stop\s+(?:the|your)|"
+    r"head\s+(?:to|straight))\b"
 )
 # A question that asks what to do about what is happening: "should I go in?".
 _ASKS_FOR_HELP = re.compile(
     r"(?i)\b(?:should\s+(?:i|we)|do\s+(?:i|we)\s+need\s+to|what\s+(?:should|do|can)\s+(?:i|we)\s+do|"
     r"is\s+(?:this|it|that)\s+(?:serious|an\s+emergency|normal|ok|okay|bad|dangerous)|"
     r"(?:can|could)\s+(?:someone|anyone|somebody)\s+(?:help|tell)|a&e\s+or|er\s+or|or\s+wait)\b"
+)
+# Who a question is about when it is about nobody in particular.
+_GENERIC = re.compile(
+    r"(?i)\b(?:you|your|u|ur|people|someone|anyone|anybody|others|folks|one'?s|"
+    r"(?:can|does|do|will|would|could)\s+(?:ivig|it|the\s+infusion)|is\s+it\s+(?:common|possible)|"
+    r"how\s+(?:common|often|likely)|what'?s\s+the\s+difference|difference\s+between|common|"
+    r"asking\s+(?:before|for|because)|would\s+an?|side\s+effects?)\b"
 )
 _FUTURE = re.compile(
     r"(?i)\b(?:ever|were\s+to|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
@@ -363,9 +431,11 @@ _PAST = re.compile(
     r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|always|nothing\s+new|for\s+years|"
     r"as\s+usual|(?:the\s+)?one\s+time|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
     r"back\s+in|in\s+(?:19|20)\d\d|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
-    r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?<!nearly\s)(?<!almost\s)went\s+(?:away|down)|gone\s+(?:away|down)|"
+    r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?:swelling|it|pain|temperature|fever|temp|puffiness)\s+(?:went|has\s+gone|gone|"
+    r"came)\s+down|went\s+away|gone\s+away|"
     r"resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|calmed\s+down|"
-    r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)|was\s+(?:just|only)|"
+    r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)"
+    r"(?!\s+(?:this|until|before|earlier|yesterday|last|an?\s|a\s+few|\d|one|two|when|at))|was\s+(?:just|only)|"
     r"turned\s+out|first\s+ever|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
     r"better\s+now|in\s+the\s+past|previously|ended\s+up|was\s+admitted|kept\s+(?:me|her|him)\s+in|"
     r"after\s+(?:my|her|his|the)\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
@@ -385,7 +455,10 @@ _PRESENT = re.compile(
     r"happening|going\s+in|on\s+the\s+way|won'?t\s+stop|is\s+getting\s+worse|"
     r"for\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hour|hours|minutes?|half\s+hour)|like\s+this|"
     r"started\s+(?:yesterday|today|tonight|this|last|about|around|an?\s|\d|in\s+the)|"
-    r"since\s+yesterday|(?:it|this|that)\s+came\s+on|(?:this|these)\s+(?:\w+\s+)?(?:rash|pain|"
+    r"since\s+yesterday|(?:it|this|that)\s+came\s+on|overnight|just\s+(?:had|now|started|stopped|happened|collapsed|fainted|fell|went)|"
+    r"(?:over|in|for)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hours?|minutes?|mins?)|"
+    r"(?:isn'?t|isnt|not|won'?t)\s+(?:going\s+away|go(?:ing)?\s+away|stopping|settling|improving|"
+    r"getting\s+better)|(?:this|these)\s+(?:\w+\s+)?(?:rash|pain|"
     r"swelling|headache|reaction|feeling|symptoms?|hives|spots|tightness|breathlessness))\b"
 )
 # An all-clear later in the post takes back what came before it: "they scanned my leg
@@ -395,11 +468,15 @@ _ALL_CLEAR = re.compile(
     r"(?:all\s+)?(?:clear|normal|negative|nothing|nothin)\b|no\s+(?:sign\s+of\s+(?:a|any)\s+)?clot|"
     r"turned\s+out|in\s+the\s+end|ruled\s+out|(?:was|were|he\s+was|she\s+was|i\s+was|i\s+feel|"
     r"i'?m|feel)\s+(?:completely\s+|totally\s+|absolutely\s+)?(?:fine|ok|okay|normal)\s+now|"
-    r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine|back\s+to\s+normal|glad\s+i\s+checked|"
+    r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine(?!\s+(?:last|before|until|earlier|this|yesterday|an?\s|a\s+few|\d|one|two|when|at))|back\s+to\s+normal|glad\s+i\s+checked|"
     r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
     r"nothing\s+(?:happened|came\s+of\s+it)|didn'?t\s+(?:happen|come|develop|materiali[sz]e)|"
-    r"sailed\s+through|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
-    r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|it'?s|just)\s+(?:anxiety|panic|nerves|indigestion)|"
+    r"sailed\s+through|nothing\s+(?:sinister|serious|to\s+worry)|came\s+back\s+(?:in|after|within)|"
+    r"slept\s+on\s+it|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
+    r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|turned\s+out\s+to\s+be)\s+(?:just\s+)?(?:anxiety|panic|nerves|"
+    r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
+    r"(?:from|the|a|my|because|muscular|muscle|anxiety|a\s+pulled|bruis\w*)|not\s+a\s+(?:dvt|clot|"
+    r"pe|stroke|heart\s+attack)|"
     r"all\s+(?:fine|good|clear|normal|ok)|(?:both|all|everything|"
     r"results?\s+(?:were|was))\s+normal)\b"
 )
@@ -417,7 +494,7 @@ _PAST_VERB = re.compile(
 )
 _FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
 _PERSON = re.compile(
-    r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine|he|she|he's|she's|his|her|hes|shes|"
+    r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine|myself|pt|patient|he|she|he's|she's|his|her|hes|shes|"
     r"mum|mom|dad|grandad|nan|son|daughter|husband|wife|partner|hubby|bf|gf)\b"
 )
 
@@ -463,7 +540,9 @@ class _Story:
         )
         # A question about the signs ("has anyone's throat felt tight?") is not a report;
         # "is it normal that my chest is tight?" is, so the question must not be the writer's.
-        general_question = asks and not search(_PERSON, c_start, c_end)
+        general_question = (
+            asks and not search(_PERSON, s_start, s_end) and bool(search(_GENERIC, s_start, s_end))
+        )
         if not talk and not now_in_clause:
             talk = _INSTRUCTION.match(text, s_start, s_end) is not None or (
                 bool(search(_WORRY, s_start, start)) and bool(search(_MODAL, s_start, s_end))
@@ -474,14 +553,15 @@ class _Story:
             return bool(
                 asks
                 and search(_ASKS_FOR_HELP, s_start, s_end)
-                and search(_PERSON, s_start, s_end)
+                and not search(_GENERIC, s_start, s_end)
                 and not search(_FUTURE, s_start, s_end)
             )
         if search(_PAST, s_start, s_end) and not now_in_clause:
             return False
         other = search(_OTHER_PERSON, s_start, s_end)
         told_past = other and other.start() < start and search(_PAST_VERB, other.start(), c_end)
-        return not (told_past and not search(_PRESENT, s_start, s_end))
+        now = search(_PRESENT, s_start, s_end) or search(_ASKS_FOR_HELP, s_start, s_end)
+        return not (told_past and not now)
 
 
 def find_urgent_symptoms(text: str) -> list[Finding]:
