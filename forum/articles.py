@@ -87,7 +87,7 @@ def index() -> str:
 
 def _article_or_404(slug: str) -> Article:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
+    if article is None or not article.is_public:
         abort(404)
     return article
 
