@@ -152,6 +152,7 @@ class _Reader:
         self.comments_only = comments_only
         self.slugs: dict[str, str] = {}
         self.authors: dict[str, str] = {}
+        self.posts_with_comments: set[str] = set()  # for --comments-only, skipped ones too
         self.checking = False
 
     def error(self, line: int | None, message: str) -> PortingError:
@@ -277,6 +278,8 @@ class _Reader:
         comment_id = fields.get("comment_id", "").strip()
         if not comment_id.isdigit():
             return Skip(NO_COMMENT_ID, what=f"line {item.comment_line}")
+        if item.key:
+            self.posts_with_comments.add(item.key)
         if item.skipped is not None:
             return Skip(f"comments on {item.skipped}", what=f"wp:{comment_id}")
         kind = fields.get("comment_type", "").strip().lower()
@@ -342,11 +345,10 @@ def import_wordpress(
             raise PortingError(f"There is no article with the slug {comments_only!r}.")
     reader = _Reader(path, comments_only=target is not None)
     progress.checking(path)
-    total, posts = 0, set()
+    total = 0
     for record in reader.records(checking=True):  # the first pass: a bad file writes nothing
-        if isinstance(record, CommentRecord):
-            posts.add(record.article_key)
         total += not (isinstance(record, ArticleRecord) or getattr(record, "article", False))
+    posts = reader.posts_with_comments
     if target is not None and len(posts) > 1:
         raise file_error(
             path,
