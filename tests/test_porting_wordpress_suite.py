@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from forum.discussion import published_comments
 from forum.extensions import db
-from forum.models import Article, Comment, CommentStatus
+from forum.models import Article, Comment, CommentStatus, OutboxMessage
+from tests.helpers import csrf_token, moderate, sign_in
 from tests.test_porting import DATA, assert_counters_true, by_external_id, forum, snapshot
 
 SUITE = DATA / "wordpress-importer"
@@ -289,3 +290,36 @@ def test_comments_only_takes_no_comment_of_a_protected_post(app, tmp_path):
         result.output
     )
     assert by_external_id(app, "wp:") == {}
+
+
+def test_moderators_see_what_is_kept_unpublished_and_approving_it_tells_no_one(
+    app, client, moderator
+):
+    assert (
+        forum(app, "import-wordpress", SUITE / "phpunit/data/a11y-unit-test-data.xml").exit_code
+        == 0
+    )
+    pending = by_external_id(app, "wp:")["wp:167"]["id"]
+    with app.app_context():
+        queued = db.session.get(Comment, pending)
+        queued.author_email = "anon@example.com"  # someone who could be e-mailed
+        queued.notify_on_publish = True
+        db.session.commit()
+    assert client.get("/articles/page-with-comments").status_code == 404
+    assert sign_in(client).status_code == 302
+    page = client.get("/articles/page-with-comments")
+    assert page.status_code == 200
+    assert "Not public:</strong> no status on WordPress (a draft)" in page.text
+    assert "Contributor comment." in page.text
+    assert (
+        "(not public: no status on WordPress (a draft))"
+        in client.get(f"/moderation/comments/{pending}").text
+    )
+    assert moderate(client, pending, "approve").status_code == 302
+    with app.app_context():
+        assert db.session.get(Comment, pending).status is CommentStatus.APPROVED
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/moderation/")})
+    assert client.get("/articles/page-with-comments").status_code == 404
+    assert "Anonymous comment." not in client.get("/comments.rss").text
+    assert_nothing_unpublished_is_public(app, client)
