@@ -1,10 +1,11 @@
-"""`flask forum export` and `flask forum import`: the whole forum as one JSON file, and back.
+"""`flask forum export`: the whole forum as one JSON file, which `flask forum import` restores.
 
 The file is written the same way every time: sections in a fixed order, records by
 primary key, one record per line with its fields in the tables' column order, dates as
 ISO 8601 UTC. So export → import → export gives the same bytes, and two exports can be
-compared with diff. Moderators' password hashes are never written. Restoring keeps
-every id, into an empty database only, in one transaction: a bad file changes nothing.
+compared with diff. Moderators' password hashes are never written. Restoring
+(forum.porting.restore) keeps every id, into an empty database only, in one
+transaction: a bad file changes nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Table,
-    inspect,
-    select,
-    text,
-)
+from sqlalchemy import Column, Table, inspect, select, text
 
 from forum.extensions import db
 from forum.models import (
@@ -82,7 +77,7 @@ SECTIONS = (
 TABLES_EXPORTED = {s.table.name for s in SECTIONS} | {t.name for t in EXPERIENCE_LISTS.values()}
 
 
-def _columns(section: Section) -> list[Column]:
+def columns_of(section: Section) -> list[Column]:
     return [c for c in section.table.columns if c.name not in section.left_out]
 
 
@@ -109,7 +104,7 @@ def _schema_revision() -> str | None:
 
 
 def _records(section: Section) -> Iterator[dict[str, Any]]:
-    columns = _columns(section)
+    columns = columns_of(section)
     lists: dict[str, dict[int, list[str]]] = {}
     if section.table is Experience.__table__:
         for name, table in EXPERIENCE_LISTS.items():

@@ -18,6 +18,7 @@ from forum.porting.common import ImportFileError
 CHUNK = 1 << 16
 MAX_VALUE = 64 << 20  # a record this large is no record of ours: stop reading
 _SPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*")
 _DECODER = json.JSONDecoder()
 
 
@@ -29,6 +30,7 @@ class JsonStream:
         self.pos = 0
         self.line = 1  # the line of buffer[counted]
         self.counted = 0
+        self.line_start = 0  # where that line starts in the buffer (below 0: before it)
         self.at_end = False
 
     # --- the buffer ------------------------------------------------------------------
@@ -39,7 +41,8 @@ class JsonStream:
             return False
         if self.pos > CHUNK:  # what was read goes, counted
             self.line_here()
-            self.buffer, self.pos, self.counted = self.buffer[self.pos :], 0, 0
+            self.buffer, self.line_start = self.buffer[self.pos :], self.line_start - self.pos
+            self.pos = self.counted = 0
         try:
             more = self.file.read(CHUNK)
         except UnicodeDecodeError:
@@ -51,7 +54,9 @@ class JsonStream:
     def line_here(self, pos: int | None = None) -> int:
         pos = self.pos if pos is None else pos
         if pos > self.counted:
-            self.line += self.buffer.count("\n", self.counted, pos)
+            if newlines := self.buffer.count("\n", self.counted, pos):
+                self.line += newlines
+                self.line_start = self.buffer.rfind("\n", self.counted, pos) + 1
             self.counted = pos
         return self.line
 
@@ -60,7 +65,7 @@ class JsonStream:
         line = self.line_here(pos)
         where = f"line {line}"
         if column:
-            where += f", column {pos - self.buffer.rfind(chr(10), 0, pos)}"
+            where += f", column {pos - self.line_start + 1}"
         return ImportFileError(f"{self.name}: {where}: {message}")
 
     def peek(self) -> str:
@@ -85,8 +90,9 @@ class JsonStream:
                 if len(self.buffer) - self.pos < MAX_VALUE and self._fill():
                     continue  # cut off by the buffer's end, most likely
                 raise self.error(f"not valid JSON: {error.msg}", error.pos) from None
-            # A number may go on past the buffer's end ("12" of "1234").
-            if end == len(self.buffer) and self._fill():
+            # A number may go on past the buffer's end ("12" of "1234", "1.5" of "1.5e3").
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and _NUMBER_TAIL.fullmatch(self.buffer, end) and self._fill():
                 continue
             self.pos = end
             return value

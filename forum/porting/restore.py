@@ -34,8 +34,15 @@ from werkzeug.security import generate_password_hash
 
 from forum.extensions import db
 from forum.models import Comment, Experience, Moderator, UTCDateTime
-from forum.porting.archive import CHUNK, EXPERIENCE_LISTS, FORMAT, SECTIONS, VERSION, Section
-from forum.porting.archive import _columns as columns_of
+from forum.porting.archive import (
+    CHUNK,
+    EXPERIENCE_LISTS,
+    FORMAT,
+    SECTIONS,
+    VERSION,
+    Section,
+    columns_of,
+)
 from forum.porting.common import ImportFileError, PortingError, file_error
 from forum.porting.jsonstream import JsonStream
 
@@ -201,6 +208,8 @@ def _header(stream: JsonStream, members: Iterator[tuple[str, int]], path: Path) 
     """The format and version, which come first in an export."""
     values: dict[str, Any] = {}
     for key, _line in members:
+        if key not in ("format", "version", "schema"):  # no export of ours: read no further
+            break
         values[key] = stream.value()
         if "format" in values and "version" in values:
             break

@@ -25,17 +25,13 @@ def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only"})
 
 
-def write_export(path: Path, comments: int, workdir: Path) -> int:
-    """An export with `comments` comments on one article; its size in bytes.
-
-    The records are the forum's own: one article and one comment exported from a
-    real database, the comment copied with new ids (one in three a reply).
-    """
+def sample_export(workdir: Path) -> Path:
+    """An export of a new forum holding one article and one approved comment."""
     import flask_migrate
 
     from forum.extensions import db
     from forum.models import Article, Comment, CommentStatus
-    from forum.porting.archive import SECTIONS, export_forum
+    from forum.porting.archive import export_forum
 
     app = _app(f"sqlite:///{workdir / 'seed.db'}")
     sample = workdir / "sample.json"
@@ -61,6 +57,18 @@ def write_export(path: Path, comments: int, workdir: Path) -> int:
         )
         db.session.commit()
         export_forum(sample)
+    return sample
+
+
+def write_export(path: Path, comments: int, sample: Path) -> int:
+    """An export of `comments` comments on one article; its size in bytes.
+
+    The records are the forum's own: the first article and comment of `sample` (an
+    export), the comment copied with new ids, one in three a reply to the one before.
+    Written as it is generated, so that the generator holds almost nothing.
+    """
+    from forum.porting.archive import SECTIONS
+
     document = json.loads(sample.read_text(encoding="utf-8"))
     comment = document["comments"][0]
     with path.open("w", encoding="utf-8") as out:
@@ -76,6 +84,7 @@ def write_export(path: Path, comments: int, workdir: Path) -> int:
                         "parent_id": parent,
                         "depth": 2 if parent else 1,
                         "root_id": parent or i,
+                        "external_id": None,  # unique per article
                     }
                     out.write(
                         ("\n  " if i == 1 else ",\n  ") + json.dumps(record, ensure_ascii=False)
@@ -114,11 +123,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.restore:
         return restore(*args.restore)
     workdir = Path(tempfile.mkdtemp(prefix="bench-restore-"))
+    sample = sample_export(workdir)
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         export = workdir / f"export-{size}.json"
-        (workdir / f"seed-{size}").mkdir()
-        nbytes = write_export(export, size, workdir / f"seed-{size}")
+        nbytes = write_export(export, size, sample)
         url = f"sqlite:///{workdir / f'restored-{size}.db'}"
         out = (
             subprocess.run(
