@@ -229,6 +229,14 @@ ODD_COMMENTS = """<?xml version="1.0" encoding="UTF-8" ?>
  <wp:comment><wp:comment_id>93</wp:comment_id><wp:comment_approved>1</wp:comment_approved>
   <wp:comment_type>pingback</wp:comment_type></wp:comment>
 </item>
+<item>
+ <title>Undated</title>
+ <wp:post_id>10</wp:post_id>
+ <wp:post_date_gmt>someday</wp:post_date_gmt>
+ <wp:status>publish</wp:status>
+ <wp:comment><wp:comment_id>101</wp:comment_id><wp:comment_approved>1</wp:comment_approved>
+  <wp:comment_content>Nobody knows when.</wp:comment_content></wp:comment>
+</item>
 </channel>
 </rss>
 """
@@ -240,7 +248,7 @@ def test_odd_comments_are_repaired_or_skipped_and_named_never_refusing_the_file(
     result = forum(app, "import-wordpress", path)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "comments: 2 imported, 0 updated, 0 unchanged, 3 skipped" in out
+    assert "comments: 3 imported, 0 updated, 0 unchanged, 3 skipped" in out
     for line in (
         "skipped 1: items without a usable <wp:post_id>: the item at line 5",
         "skipped 1: comments on items without a usable <wp:post_id>: wp:1",
@@ -253,17 +261,23 @@ def test_odd_comments_are_repaired_or_skipped_and_named_never_refusing_the_file(
         "otherwise: wp:92",
         "repaired, 1: comments whose <wp:comment_parent> is not a number, shown as "
         "top-level: wp:92",
+        "repaired, 1: posts whose date is not a date (YYYY-MM-DD HH:MM:SS), dated "
+        "otherwise: post 10",
+        "repaired, 1: comments with no date, nor their post: given the date of the import: wp:101",
     ):
         assert line in out, line
     c = by_external_id(app, "wp:")
     assert {k: x["status"] for k, x in c.items()} == {
         "wp:91": CommentStatus.PENDING,
         "wp:92": CommentStatus.PENDING,
+        "wp:101": CommentStatus.APPROVED,
     }
     assert c["wp:91"]["created_at"].year == 2020 and c["wp:91"]["email"] is None
     assert c["wp:92"]["created_at"].isoformat() == "2021-01-02T03:04:05+00:00"
     first = snapshot(app, tmp_path)
-    assert "2 unchanged, 3 skipped" in forum(app, "import-wordpress", path).output
+    again = forum(app, "import-wordpress", path).output
+    assert "articles: 0 created, 0 updated, 2 unchanged" in again
+    assert "3 unchanged, 3 skipped" in again  # the import's date given the first time stays
     assert snapshot(app, tmp_path) == first
 
 
