@@ -61,7 +61,7 @@ def privacy() -> str:
 @limiter.limit("5 per hour")
 def subscribe(slug: str) -> Response | tuple[str, int]:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
+    if article is None or not article.is_public:
         abort(404)
     form = EmailForm()
     if not form.validate_on_submit():
