@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import lazyload
 
+from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import MAX_DEPTH, Article, Comment, CommentStatus, ModerationEvent, utcnow
 from forum.moderation import change_status
@@ -22,8 +23,7 @@ from forum.porting.common import (
     Summary,
 )
 from forum.porting.fields import clip
-from forum.sanitize import render_article, render_comment
-from forum.screening import body_digest
+from forum.sanitize import render_article
 
 IMPORTED = "imported"  # the action of the status events an import leaves
 NOTE_DEEP = "replies nested deeper than 5 levels, shown at level 5"
@@ -35,13 +35,6 @@ NOTE_KEPT_ARTICLE = "articles already here from elsewhere: comments added, text 
 NOTE_UNPUBLISHED = "articles kept unpublished, for moderators only"
 SKIP_ADDRESS_TAKEN = "comments on unpublished posts whose address a public article here has"
 GROUP_SIZE = 100  # comments written together within a batch's transaction
-
-
-def set_imported_text(comment: Comment, body: str) -> None:
-    """The one place an imported comment's text is set, with what is derived from it."""
-    comment.body = body
-    comment.body_html = str(render_comment(body))
-    comment.body_digest = body_digest(body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +285,7 @@ class CommentWriter:
             external_id=record.external_id,
             created_at=record.created_at or utcnow(),
         )
-        set_imported_text(comment, record.body)
+        set_comment_text(comment, record.body, TextSource.IMPORT)
         db.session.add(comment)
         return comment
 
@@ -308,7 +301,7 @@ class CommentWriter:
                 changed = True
         if comment.body != record.body:
             if comment.edited_by_moderator_at is None:
-                set_imported_text(comment, record.body)
+                set_comment_text(comment, record.body, TextSource.IMPORT)
                 changed = True
             else:
                 self.summary.notes[NOTE_KEPT_EDIT] += 1
