@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forum.safety.text import QUOTES, Finding
+from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
 
@@ -171,7 +171,7 @@ def find_private_details(text: str) -> list[Finding]:
         for m in _PHONE_IN_WORDS.finditer(text)
         if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS
     ]
-    return sorted(found, key=lambda f: f.start)
+    return dedupe(found)  # one finding where two patterns saw the same address
 
 
 def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int | str:
