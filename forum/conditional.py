@@ -37,12 +37,12 @@ _ARTICLE_STAMP = select(
     Article.comments_closed,
     Article.close_comments_after_days,
     Article.published_at,
-).where(Article.slug == bindparam("slug"))
+).where(Article.slug == bindparam("slug"), Article.unpublished_reason.is_(None))
 _SITE_STAMP = select(func.max(Article.comments_changed_at))
 
 
 def article_stamp(slug: str) -> ArticleStamp:
-    """The article's stamp, or 404: one small query, outside the ORM session (the hot path)."""
+    """The public article's stamp, or 404: one small query outside the ORM session (hot path)."""
     with db.engine.connect() as connection:
         row = connection.execute(_ARTICLE_STAMP, {"slug": slug}).one_or_none()
     if row is None:

@@ -201,6 +201,7 @@ class AuthorEditForm(FlaskForm):
             ),
         ],
     )
+    post_anyway = SubmitField("Save anyway")
 
 
 class LoginForm(FlaskForm):

@@ -106,6 +106,13 @@ class Article(Base):
     # Moderators close new comments by hand, or after a number of days from publication.
     comments_closed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     close_comments_after_days: Mapped[int | None] = mapped_column()
+    # Why no one but moderators may see it ("password-protected on WordPress", say): an
+    # import keeps such a post and its comments without publishing them. None: public.
+    unpublished_reason: Mapped[str | None] = mapped_column(String(200))
+
+    @property
+    def is_public(self) -> bool:
+        return self.unpublished_reason is None
 
     @property
     def accepts_comments(self) -> bool:
