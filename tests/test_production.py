@@ -134,7 +134,7 @@ def test_sigkill_of_an_app_server_under_load_loses_no_acknowledged_comment(clust
     before = last_comment_id(database_url)
     victim = cluster.pid("app1")
     with (
-        Readers(cluster.url) as readers,
+        Readers(cluster.url, count=6) as readers,  # a forum is read more than written
         Load(cluster.url, posters=6, comments_each=40, tag="kill") as load,
     ):
         load.start()
