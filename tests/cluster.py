@@ -89,14 +89,23 @@ def wait_for(check, timeout: float, what: str) -> None:
     raise AssertionError(f"{what} within {timeout:.0f} s")
 
 
-@contextlib.contextmanager
-def started_cluster(log: Path, settings: dict[str, str]) -> Iterator[Cluster]:
-    """`PORT=… CLUSTER_DIR=… make cluster`, as a newcomer types it, on a new folder, with
-    `settings` in its environment; stopped with SIGTERM at the end, every child checked gone."""
+def new_cluster_folder() -> Path:
     # Not under pytest's own folder (mode 0700): PostgreSQL and nginx's workers run as
     # their own users and must reach theirs.
     folder = Path(tempfile.mkdtemp(prefix="forum-cluster-"))
     folder.chmod(0o755)
+    return folder
+
+
+@contextlib.contextmanager
+def started_cluster(
+    log: Path, settings: dict[str, str], folder: Path | None = None
+) -> Iterator[Cluster]:
+    """`PORT=… CLUSTER_DIR=… make cluster`, as a newcomer types it, with `settings` in its
+    environment, on `folder` (kept) or a new one (removed); stopped with SIGTERM at the end,
+    every child checked gone."""
+    keep = folder is not None
+    folder = folder or new_cluster_folder()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("FORUM_TEST_BACKENDS",)}
     env.update(
@@ -143,7 +152,8 @@ def started_cluster(log: Path, settings: dict[str, str]) -> Iterator[Cluster]:
         for pid in left:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-        shutil.rmtree(folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
         assert not left, f"still running after SIGTERM to make cluster: {left}\n{running.tail()}"
 
 
