@@ -77,7 +77,9 @@ def _database_unavailable(error: Exception) -> tuple[Response | str, int, dict[s
     """The database went away (restart, failover): say so calmly and ask to retry soon.
     The pool pings connections before use, so the next request after it returns reconnects."""
     db.session.rollback()
-    log.warning("database unavailable: %s", type(error).__name__, exc_info=True)
+    # One line, not a traceback per request while it lasts.
+    cause = getattr(error, "orig", None) or error
+    log.warning("database unavailable: %s", str(cause).splitlines()[0][:300])
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     title, message = "Back in a moment", "The forum is restarting. Please try again in a moment."
     if request.path.startswith("/api/"):

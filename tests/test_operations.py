@@ -16,6 +16,7 @@ from flask import Flask
 
 from deploy.nginx_site import render_nginx_site
 from forum.extensions import db, limiter
+from forum.mail import wait_for_sender
 from tests.conftest import make_app
 from tests.helpers import ARTICLE, add_moderator, comment_id, moderate, post_as_newcomer, sign_in
 from tests.live import REPO_ROOT
@@ -67,6 +68,8 @@ def test_readyz_and_pages_when_the_database_is_away():
     assert "Traceback" not in page.text and "psycopg" not in page.text
     api = client.get(f"/api/articles/{ARTICLE}/comments")
     assert api.status_code == 503 and api.get_json()["error"] == "Back in a moment"
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -84,6 +87,7 @@ def redis_away_app(database_url: str) -> Iterator[Flask]:
     # The limiter is one object for every app of the process; its "storage is down" flag
     # would outlive this app (Flask-Limiter has no public way to reset it).
     limiter._storage_dead = False
+    assert wait_for_sender(app)
     with app.app_context():
         db.engine.dispose()
 
@@ -138,6 +142,7 @@ def json_log(database_url: str) -> Iterator[tuple[Flask, io.StringIO]]:
         yield app, buffer
     finally:
         root.handlers[:], root.level = saved
+        assert wait_for_sender(app)
         with app.app_context():
             db.engine.dispose()
 
