@@ -9,9 +9,12 @@ import io
 import json
 import logging
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
+import redis
 from flask import Flask
 
 from deploy.nginx_site import render_nginx_site
@@ -20,7 +23,7 @@ from forum.mail import wait_for_sender
 from tests.conftest import make_app
 from tests.helpers import ARTICLE, add_moderator, comment_id, moderate, post_as_newcomer, sign_in
 from tests.live import REPO_ROOT
-from tests.services import free_port
+from tests.services import free_port, wait_for_port
 
 DEAD_REDIS = f"redis://127.0.0.1:{free_port()}"
 
@@ -216,3 +219,54 @@ def test_a_comment_sent_twice_is_stored_once(app, client):
             select(func.count(Comment.id)).where(Comment.body == "Said once, sent twice.")
         )
     assert stored == 1
+
+
+def test_redis_back_is_picked_up_without_a_restart(database_url, tmp_path):
+    """Rate limits and page cache on a Redis that stops and starts again on its port: the
+    limits fall back to this process meanwhile and go back to Redis by themselves."""
+    port = free_port()
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    wait_for_port(port)
+    url = f"redis://127.0.0.1:{port}"
+    app = make_app(
+        database_url,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=f"{url}/0",
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        CACHE_TYPE="forum.cache_backend.ResilientRedisCache",
+        CACHE_REDIS_URL=f"{url}/1",
+        CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    )
+    client = app.test_client()
+    keys = redis.Redis.from_url(f"{url}/0")
+    try:
+        assert comment_id(post_as_newcomer(client, body="Redis drill comment number 1.")) > 0
+        assert keys.dbsize() > 0  # the limit is counted in Redis
+        server.terminate()
+        server.wait(10)
+        assert client.get(f"/articles/{ARTICLE}").status_code == 200
+        assert (
+            comment_id(post_as_newcomer(client, body="Redis drill comment number 2.")) > 0
+        )  # counted in this process
+        assert client.get("/readyz").status_code == 503
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for_port(port)
+        assert keys.dbsize() == 0  # a new, empty Redis
+        deadline = time.monotonic() + 40  # Flask-Limiter looks again after 1, 2, 4… s
+        while limiter._storage_dead and time.monotonic() < deadline:
+            assert client.get(f"/articles/{ARTICLE}").status_code == 200
+            time.sleep(0.5)
+        assert not limiter._storage_dead, "the limits did not go back to Redis"
+        assert comment_id(post_as_newcomer(client, body="Redis drill comment number 3.")) > 0
+        assert keys.dbsize() > 0
+        assert client.get("/readyz").status_code == 200
+    finally:
+        keys.close()
+        server.terminate()
+        server.wait(10)
+        limiter._storage_dead = False
+        assert wait_for_sender(app)
+        with app.app_context():
+            db.engine.dispose()
