@@ -34,6 +34,13 @@ BACKENDS = os.environ.get("FORUM_TEST_BACKENDS", "sqlite,postgresql").split(",")
 _database_numbers = itertools.count()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Whatever opens the browser is in the browser tier, marked or not."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def make_app(url: str, **config: object) -> Flask:
     return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
 
