@@ -37,7 +37,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forum.experiences import CONDITIONS, HELPED, ONSETS, ROUTES, SIDE_EFFECTS, TREATMENTS
 from forum.models import AuthorRole
 from forum.moderation import REJECT_REASONS
-from forum.sanitize import normalize_text
+from forum.sanitize import normalize_text, plain_name
 
 BODY_MAX = 5000
 NAME_MAX = 80
@@ -102,7 +102,7 @@ class MultiCheckboxField(SelectMultipleField):
 class CommentForm(FlaskForm):
     author_name = StringField(
         "Name",
-        filters=[_clean_line],
+        filters=[_clean_line, plain_name],
         validators=[
             DataRequired("Please enter your name."),
             Length(max=NAME_MAX, message=f"Please keep your name under {NAME_MAX} characters."),
@@ -300,6 +300,7 @@ class SettingsForm(FlaskForm):
     moderator_digest = BooleanField(
         "Send moderators one e-mail a day listing waiting comments, instead of one each"
     )
+    two_factor_required = BooleanField("Two-factor required for everyone")
     submit = SubmitField("Save settings")
 
 
