@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from forum.forms import _clean_line, _email_address
 from forum.models import ModeratorRole
 
 ROLE_CHOICES = [
-    (ModeratorRole.MODERATOR.value, "Moderator: the queue and its actions"),
-    (ModeratorRole.ADMIN.value, "Admin: also the team, settings, blocks and articles"),
+    SelectChoice(ModeratorRole.MODERATOR.value, "Moderator: the queue and its actions"),
+    SelectChoice(ModeratorRole.ADMIN.value, "Admin: also the team, settings, blocks and articles"),
 ]
 
 

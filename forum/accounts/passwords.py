@@ -64,7 +64,11 @@ def password_problem(password: str, two_factor: bool, personal: tuple[str, ...] 
     if password.lower() in _COMMON:
         return "That password is one of the most commonly used. Choose another."
     inputs = [*SITE_WORDS, *(p for p in personal if p)]
-    if zxcvbn(password[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < 3:
+    # Spaces hide repeats and site words from zxcvbn ("ivig forum ivig forum"): judge the
+    # password with them and without.
+    joined = "".join(password.split())
+    candidates = {password[:_ZXCVBN_MAX], joined[:_ZXCVBN_MAX]}
+    if min(zxcvbn(c, user_inputs=inputs)["score"] for c in candidates if c) < 3:
         return (
             "That password is too easy to guess (common words, names, repeats or sequences). "
             "Add more unrelated words."

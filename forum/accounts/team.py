@@ -110,11 +110,12 @@ def sign_out(account_id: int) -> Response:
 def join(token: str) -> Response | tuple[str, int]:
     """A GET only shows the form, so a mail scanner that opens the link cannot spend it."""
     age = current_app.config["FORUM_INVITATION_AGE"]
-    payload = service.read_invitation(read_token("invite", token, age))
+    signed = read_token("invite", token, age)
+    if signed and token_used(signed):
+        return render_template("account/link_invalid.html", used=True), 410
+    payload = service.read_invitation(signed)
     if payload is None:
         return render_template("account/link_invalid.html"), 404
-    if token_used(payload):
-        return render_template("account/link_invalid.html", used=True), 410
     form = JoinForm()
     if form.validate_on_submit():
         problem = password_rule_problem(None, form.password.data, form.confirm.data)
