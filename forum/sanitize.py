@@ -70,8 +70,8 @@ def normalize_text(value: str | None) -> str:
 
 
 # Anything a browser could read as a tag: "<" then a letter, "/", "!" or "?", up to ">" or the
-# end. "Ann <3" keeps its heart; "<b onmouseover=…>Ann</b>" and "<svg/onload=…" lose theirs.
-_TAG = re.compile(r"<\s*[/!?a-zA-Z][^>]*(?:>|$)")
+# end. "Ann <3" keeps its heart, "A < B" its spaces; "<b onmouseover=…>Ann</b>" and "<svg/onload=…" lose theirs.
+_TAG = re.compile(r"<[/!?a-zA-Z][^>]*(?:>|$)")
 
 
 def plain_name(value: str) -> str:
