@@ -69,8 +69,9 @@ def normalize_text(value: str | None) -> str:
     return _UNWANTED_CHARS.sub("", value)
 
 
-# Anything a browser could read as a tag: "<" then a letter, "/", "!" or "?", up to ">" or the
-# end. "Ann <3" keeps its heart, "A < B" its spaces; "<b onmouseover=…>Ann</b>" and "<svg/onload=…" lose theirs.
+# Anything a browser could read as a tag: "<" then a letter, "/", "!" or "?", up to ">" or
+# the end. "Ann <3" keeps its heart and "A < B" its signs; "<b onmouseover=…>Ann</b>" and
+# "<svg/onload=…" lose their markup.
 _TAG = re.compile(r"<[/!?a-zA-Z][^>]*(?:>|$)")
 
 
