@@ -13,6 +13,7 @@ from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
 from forum.accounts.passwords import password_problem
+from forum.accounts.service import log_event
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
 from forum.housekeeping import purge
@@ -98,6 +99,22 @@ def set_password_command(email: str) -> None:
     moderator.session_version += 1  # sessions begun with the old password end
     db.session.commit()
     click.echo(f"New password set for {moderator.email}.")
+
+
+@forum_cli.command("remove-two-factor")
+@click.argument("email")
+def remove_two_factor_command(email: str) -> None:
+    """Turn two-factor off for an account whose phone and recovery codes are both lost;
+    its sessions end. It signs in with its password, and sets two-factor up again."""
+    moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.lower()))
+    if moderator is None:
+        raise click.ClickException(f"No moderator has the e-mail {email}.")
+    moderator.totp_secret = moderator.totp_last_step = None
+    moderator.recovery_codes = ""
+    moderator.session_version += 1
+    log_event(None, "two-factor-off", moderator, "from the shell")
+    db.session.commit()
+    click.echo(f"Two-factor sign-in is off for {moderator.email}.")
 
 
 @forum_cli.command("ensure-moderator")

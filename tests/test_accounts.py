@@ -291,3 +291,24 @@ def test_the_account_page_is_for_signed_in_accounts(app, client, moderator):
     assert sign_in(client).status_code == 302
     page = client.get("/moderation/account")
     assert page.status_code == 200 and "Set up two-factor sign-in" in page.text
+
+
+def test_reset_mail_goes_at_most_once_in_five_minutes(app, client, moderator, smtp):
+    first = post(client, "/forgot-password", email=MODERATOR_EMAIL)
+    second = post(client, "/forgot-password", email=MODERATOR_EMAIL)
+    assert first.text == second.text
+    drain(app)
+    assert len(smtp.to(MODERATOR_EMAIL)) == 1
+
+
+def test_an_invited_name_is_plain_text(app, mod_client, smtp):
+    post(mod_client, "/moderation/team/invite", "/moderation/team", email="ed@forum.test",
+         role="moderator")  # fmt: skip
+    drain(app)
+    link = link_in(smtp.to("ed@forum.test")[0], "/join/")
+    visitor = app.test_client()
+    joined = post(visitor, link, name="<i>Ed</i>", password=GOOD_PASSWORD, confirm=GOOD_PASSWORD)
+    assert joined.status_code == 302
+    with app.app_context():
+        account = db.session.scalar(select(Moderator).where(Moderator.email == "ed@forum.test"))
+        assert account.name == "Ed" and account.role is ModeratorRole.MODERATOR

@@ -199,3 +199,11 @@ def test_an_account_with_two_factor_may_use_a_shorter_password(app, mod_client):
     assert MODERATOR_EMAIL  # the same account signs in with it below
     client = app.test_client()
     assert sign_in(client, password="Kx9#mVq2pL").headers["Location"] == "/login/code"
+
+
+def test_the_shell_can_remove_two_factor_when_phone_and_codes_are_lost(app, mod_client, moderator):
+    set_up(mod_client)
+    result = app.test_cli_runner().invoke(args=["forum", "remove-two-factor", MODERATOR_EMAIL])
+    assert result.exit_code == 0, result.output
+    assert mod_client.get("/moderation/").status_code == 302  # its sessions ended
+    assert sign_in(app.test_client()).headers["Location"] == "/moderation/"

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from forum.forms import _clean_line, _email_address
 from forum.models import ModeratorRole
+from forum.sanitize import plain_name
 
 ROLE_CHOICES = [
     SelectChoice(ModeratorRole.MODERATOR.value, "Moderator: the queue and its actions"),
@@ -37,7 +38,7 @@ class RoleForm(FlaskForm):
 class JoinForm(FlaskForm):
     name = StringField(
         "Your name, as other moderators see it",
-        filters=[_clean_line],
+        filters=[_clean_line, plain_name],  # it goes into e-mails, as commenters' names do
         validators=[DataRequired("Enter your name."), Length(max=80)],
     )
     password = _password("Choose a password", "Choose a password.")

@@ -8,6 +8,7 @@ leaves a ModerationEvent naming who did it (`moderator_id`) and to whom
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -18,9 +19,10 @@ from forum.accounts.sessions import end_sessions_elsewhere
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.mail import make_token, queue_message
-from forum.models import ModerationEvent, Moderator, ModeratorRole
+from forum.models import ModerationEvent, Moderator, ModeratorRole, OutboxMessage, utcnow
 
 SITE = "IVIG patient forum"
+RESET_MAIL_EVERY = timedelta(minutes=5)  # so that the form cannot flood someone's inbox
 
 
 def log_event(
@@ -130,7 +132,7 @@ def request_reset(email: str) -> None:
     """Send a reset link if the address belongs to an active account; nothing otherwise.
     The caller answers the same either way."""
     account = find_account(email)
-    if account is None or not account.active:
+    if account is None or not account.active or _reset_mail_sent_lately(account):
         return
     token = make_token("reset", id=account.id, pw=_password_fingerprint(account))
     minutes = int(current_app.config["FORUM_RESET_LINK_AGE"].total_seconds() // 60)
@@ -145,6 +147,21 @@ def request_reset(email: str) -> None:
         requested=True,
     )
     log_event(None, "password-reset-request", account)
+
+
+def _reset_mail_sent_lately(account: Moderator) -> bool:
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.recipient == account.email,
+                OutboxMessage.kind == "password-reset",
+                OutboxMessage.created_at > utcnow() - RESET_MAIL_EVERY,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def account_for_reset(payload: dict[str, Any] | None) -> Moderator | None:

@@ -118,7 +118,9 @@ def join(token: str) -> Response | tuple[str, int]:
         return render_template("account/link_invalid.html"), 404
     form = JoinForm()
     if form.validate_on_submit():
-        problem = password_rule_problem(None, form.password.data, form.confirm.data)
+        problem = password_rule_problem(
+            None, form.password.data, form.confirm.data, payload["email"], form.name.data
+        )
         if problem is None and not use_token(payload):
             db.session.rollback()
             return render_template("account/link_invalid.html", used=True), 410

@@ -26,15 +26,20 @@ bp = Blueprint("accounts", __name__)
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 - a message
 
 
-def password_rule_problem(account: Moderator | None, password: str, confirm: str) -> str | None:
+def password_rule_problem(
+    account: Moderator | None, password: str, confirm: str, email: str = "", name: str = ""
+) -> str | None:
     """Why a new password is refused; the shorter minimum applies with two-factor on (or
-    about to be, when it is required for everyone)."""
+    about to be, when it is required for everyone). `email` and `name`: of an account
+    not made yet."""
     if password != confirm:
         return "The two passwords differ. Type the same password twice."
     two_factor = current_settings().two_factor_required or bool(
         account and account.two_factor_enabled
     )
-    personal = (account.email, account.email.split("@")[0], account.name) if account else ()
+    if account is not None:
+        email, name = account.email, account.name
+    personal = (email, email.split("@")[0], name)
     return password_problem(password, two_factor, personal)
 
 
