@@ -63,6 +63,12 @@ def _email_address(form: FlaskForm, field: EmailField) -> None:
         ) from error
 
 
+def _name_as_text(form: FlaskForm, field: StringField) -> None:
+    # Markup is stripped from names when a comment is saved: one made of nothing else is empty.
+    if field.data and not plain_name(field.data):
+        raise ValidationError("Please enter your name as plain text, without HTML tags.")
+
+
 NOT_A_WEB_ADDRESS = "Please enter a web address starting with http:// or https://."
 
 
@@ -102,9 +108,10 @@ class MultiCheckboxField(SelectMultipleField):
 class CommentForm(FlaskForm):
     author_name = StringField(
         "Name",
-        filters=[_clean_line, plain_name],
+        filters=[_clean_line],
         validators=[
             DataRequired("Please enter your name."),
+            _name_as_text,
             Length(max=NAME_MAX, message=f"Please keep your name under {NAME_MAX} characters."),
         ],
     )
