@@ -208,6 +208,7 @@ class AuthorEditForm(FlaskForm):
             ),
         ],
     )
+    post_anyway = SubmitField("Save anyway")
 
 
 class LoginForm(FlaskForm):
