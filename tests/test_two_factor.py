@@ -207,3 +207,20 @@ def test_the_shell_can_remove_two_factor_when_phone_and_codes_are_lost(app, mod_
     assert result.exit_code == 0, result.output
     assert mod_client.get("/moderation/").status_code == 302  # its sessions ended
     assert sign_in(app.test_client()).headers["Location"] == "/moderation/"
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345６", "<script>", "x" * 40, " 1 2 3 "])
+def test_odd_codes_are_refused_not_errors(app, mod_client, code):
+    set_up(mod_client)
+    client = app.test_client()
+    sign_in(client)
+    assert send_code(client, code).status_code == 401
+
+
+def test_a_tampered_secret_in_the_set_up_form_gets_a_new_one(app, mod_client):
+    page = mod_client.get("/moderation/account/two-factor").text
+    data = form_fields(page, "/moderation/account/two-factor")
+    data.update(secret="0" * 32, current=MODERATOR_PASSWORD, code="123456")
+    again = mod_client.post("/moderation/account/two-factor", data=data)
+    assert again.status_code == 422
+    assert '<code id="totp-secret">' + "0" * 32 not in again.text

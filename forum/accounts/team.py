@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -16,6 +16,7 @@ from forum.extensions import db, limiter
 from forum.forms import EmptyForm
 from forum.mail import read_token, send_soon, token_used, use_token
 from forum.models import Moderator, ModeratorRole
+from forum.queue import row_or_404
 
 
 def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tuple[str, int]:
@@ -29,13 +30,6 @@ def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tupl
         empty_form=EmptyForm(),
     )
     return html, status
-
-
-def _account_or_404(account_id: int) -> Moderator:
-    found = db.session.get(Moderator, account_id) if account_id < 2**63 else None
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/moderation/team")
@@ -66,7 +60,7 @@ LAST_ADMIN = "The forum needs at least one active admin: make another admin firs
 @bp.post("/moderation/team/<id:account_id>/role")
 @admin_required
 def change_role(account_id: int) -> Response:
-    target = _account_or_404(account_id)
+    target = row_or_404(Moderator, account_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose a role.", "error")
@@ -81,7 +75,7 @@ def change_role(account_id: int) -> Response:
 @bp.post("/moderation/team/<id:account_id>/<any(disable, enable):change>")
 @admin_required
 def set_active(account_id: int, change: str) -> Response:
-    target = _account_or_404(account_id)
+    target = row_or_404(Moderator, account_id)
     EmptyForm().validate_on_submit()  # CSRF was checked before the view
     if service.set_active(current_user, target, change == "enable"):
         db.session.commit()
@@ -94,7 +88,7 @@ def set_active(account_id: int, change: str) -> Response:
 @bp.post("/moderation/team/<id:account_id>/sign-out")
 @admin_required
 def sign_out(account_id: int) -> Response:
-    target = _account_or_404(account_id)
+    target = row_or_404(Moderator, account_id)
     EmptyForm().validate_on_submit()
     service.sign_out_everywhere(current_user, target, keep_this_one=True)
     db.session.commit()

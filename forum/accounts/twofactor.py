@@ -38,14 +38,27 @@ def qr_svg(uri: str) -> Markup:
     return Markup(out.getvalue().decode())  # noqa: S704 - drawn by segno, no typed text
 
 
+BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def is_secret(value: str | None) -> bool:
+    """A secret as new_secret() makes them: 32 base32 characters."""
+    return bool(value) and len(value) == 32 and set(value) <= BASE32
+
+
 def _digits(code: str) -> str:
     return "".join(ch for ch in code if not ch.isspace())
+
+
+def _six_digits(code: str) -> bool:
+    # isascii: str.isdigit() is also true for other scripts' digits, which no app sends.
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def matching_step(secret: str, code: str, at: float | None = None) -> int | None:
     """The time step whose code this is, within the allowed drift; None if none matches."""
     code = _digits(code)
-    if len(code) != 6 or not code.isdigit():
+    if not _six_digits(code):
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(int(at if at is not None else time.time()))
@@ -104,5 +117,4 @@ def use_recovery_code(moderator: Moderator, code: str) -> bool:
 
 def is_totp_shaped(code: str) -> bool:
     """Six digits: an app's code; anything else is tried as a recovery code."""
-    code = _digits(code)
-    return len(code) == 6 and code.isdigit()
+    return _six_digits(_digits(code))

@@ -98,8 +98,9 @@ def two_factor() -> Response | tuple[str, int]:
     if current_user.two_factor_enabled:
         return redirect(url_for("accounts.account"))
     form = TwoFactorSetupForm()
+    # The secret travels in the form while it is being set up, and is re-shown on a mistake.
     secret = form.secret.data if form.is_submitted() else None
-    if not secret or len(secret) != 32 or not secret.isalnum():
+    if not twofactor.is_secret(secret):
         secret = twofactor.new_secret()
     form.secret.data = secret
     if form.validate_on_submit() and current_password_ok(form):
