@@ -17,6 +17,7 @@ from tests.helpers import (
     MODERATOR_PASSWORD,
     add_moderator,
     csrf_token,
+    form_fields,
     sign_in,
 )
 
@@ -312,3 +313,36 @@ def test_an_invited_name_is_plain_text(app, mod_client, smtp):
     with app.app_context():
         account = db.session.scalar(select(Moderator).where(Moderator.email == "ed@forum.test"))
         assert account.name == "Ed" and account.role is ModeratorRole.MODERATOR
+
+
+def test_accounts_from_the_shell_are_admins_unless_told(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["forum", "create-moderator", "a@forum.test"], input=GOOD_PASSWORD)
+    told = runner.invoke(
+        args=["forum", "create-moderator", "m@forum.test", "--role", "moderator"],
+        input=GOOD_PASSWORD,
+    )
+    assert made.exit_code == told.exit_code == 0, made.output + told.output
+    common = runner.invoke(args=["forum", "create-moderator", "c@forum.test"], input="password1")
+    assert common.exit_code != 0
+    with app.app_context():
+        roles = dict(db.session.execute(select(Moderator.email, Moderator.role)).all())
+    assert roles == {"a@forum.test": ModeratorRole.ADMIN, "m@forum.test": ModeratorRole.MODERATOR}
+    runner.invoke(args=["forum", "ensure-moderator"])  # an account exists: nothing made
+
+
+def test_joining_when_two_factor_is_required_leads_to_set_up(app, mod_client, smtp):
+    post(mod_client, "/moderation/team/invite", "/moderation/team", email="flo@forum.test",
+         role="moderator")  # fmt: skip
+    settings = form_fields(mod_client.get("/moderation/settings").text, "/moderation/settings")
+    settings["two_factor_required"] = "y"
+    assert mod_client.post("/moderation/settings", data=settings).status_code == 302
+    # The admin who turned it on has no two-factor yet either: set-up comes first.
+    assert mod_client.get("/moderation/team").headers["Location"].endswith("/two-factor")
+    drain(app)
+    link = link_in(smtp.to("flo@forum.test")[0], "/join/")
+    visitor = app.test_client()
+    short = "Kx9#mVq2pL"  # 10 characters: enough, as two-factor comes next
+    joined = post(visitor, link, name="Flo", password=short, confirm=short)
+    assert joined.status_code == 302
+    assert visitor.get("/moderation/").headers["Location"] == "/moderation/account/two-factor"
