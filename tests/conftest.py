@@ -29,6 +29,8 @@ TEST_CONFIG = {
     "FORUM_MIN_FORM_SECONDS": 0,
     "FORUM_FLOOD_SECONDS": 0,
     "RATELIMIT_ENABLED": False,
+    # Argon2id at its least cost: tests hash many passwords and guard no real ones.
+    "FORUM_PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
 }
 BACKENDS = os.environ.get("FORUM_TEST_BACKENDS", "sqlite,postgresql").split(",")
 _database_numbers = itertools.count()
