@@ -1,7 +1,7 @@
 """moderator roles, sessions, two-factor; who an event was about
 
 Revision ID: 4ae605212258
-Revises: 204b3e72b7ac
+Revises: 1e414ecbb826
 Create Date: 2026-12-04 14:13:33.847057
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4ae605212258'
-down_revision = '204b3e72b7ac'
+down_revision = '1e414ecbb826'
 branch_labels = None
 depends_on = None
 
