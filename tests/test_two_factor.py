@@ -224,3 +224,33 @@ def test_a_tampered_secret_in_the_set_up_form_gets_a_new_one(app, mod_client):
     again = mod_client.post("/moderation/account/two-factor", data=data)
     assert again.status_code == 422
     assert '<code id="totp-secret">' + "0" * 32 not in again.text
+
+
+def test_required_two_factor_makes_emailed_decision_links_ask_for_sign_in(
+    app, client, mod_client, moderator, required
+):
+    """A link in a mailbox is not a second factor: the moderator signs in, then decides."""
+    from forum.mail import make_token
+    from forum.models import Comment, CommentStatus
+    from tests.helpers import comment_id, post_as_newcomer
+
+    cid = comment_id(post_as_newcomer(client, body="Please check this one"))
+    with app.test_request_context():
+        link = "/moderation/decide/" + make_token(
+            "decide", comment=cid, action="approve", moderator=moderator
+        )
+    stranger = app.test_client()
+    answer = stranger.get(link)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    assert "Please check" not in stranger.get(link, follow_redirects=True).text
+    # The moderator the link was sent to, signed in, still acts with one button.
+    page = mod_client.get(link)
+    if page.status_code == 302:  # sent to set up two-factor first: the rule holds for them too
+        assert page.headers["Location"] == "/moderation/account/two-factor"
+        set_up(mod_client)
+        page = mod_client.get(link)
+    assert page.status_code == 200 and "Approve this comment?" in page.text
+    token = csrf_token(mod_client, link)
+    assert mod_client.post(link, data={"csrf_token": token}).status_code == 200
+    with app.app_context():
+        assert db.session.get(Comment, cid).status is CommentStatus.APPROVED
