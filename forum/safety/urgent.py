@@ -39,22 +39,23 @@ _LEG_SIGN = (
 )
 _AIRWAY = r"(?:throat|tongue|tounge|tonge|lips?|face|mouth|eyelids?)"
 _AIRWAY_SIGN = (
-    r"(?:clos\w*|swell\w*|swollen|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|"
+    r"(?:clos\w*|swell\w*|swollen|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
     r"funny|weird|shutting)"
 )
 _HEADACHE = (
-    r"(?:headache|head\s*ache|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
+    r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
     r"killing|hurts|throbbing))"
 )
 _STIFF_NECK = (
-    r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid)|"
+    r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
     rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest|"
     r"neck\s+(?:won'?t|wouldn'?t|can'?t|doesn'?t|does\s+not|will\s+not)\s+(?:bend|move))"
 )
 _I_HAVE = r"(?:i(?:\s+think\s+i)?(?:'?ve\s+got|\s+have|\s+might\s+have)|(?:worried|think)\s+it'?s)"
 _WEE = r"(?:pee|wee|urine|piss|water)"
 _PEED = (
-    r"(?:peed|pee'?d|weed|wee'?d|pissed|urinated|had\s+a\s+(?:wee|pee)|passed\s+(?:urine|water))"
+    r"(?:peed|pee'?d|weed|wee'?d|pissed|urinated|had\s+a\s+(?:wee|pee)|"
+    r"passed\s+(?:any\s+)?(?:urine|water))"
 )
 _FAINT = r"(?:faint\w*|pass(?:ed|ing)?\s+out|black(?:ed|ing)?\s+out|keel\w*\s+over)"
 
@@ -158,6 +159,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
         r"\bspeech\s+(?:is\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|odd|garbled)",
+        r"\b(?:speak|talk)\w*\s+(?:all\s+)?(?:really\s+|very\s+)?(?:funny|strange\w*|weird|odd|wrong)\b",
+        r"\bwords\s+(?:are\s+)?not\s+coming\s+(?:out\s+)?right",
         r"\b(?:came|coming|comes)\s+out\s+(?:as\s+|all\s+)?(?:nonsense|gibberish|garbled|jumbled|wrong)",
         r"\bsound\w*\s+(?:\w+\s+)?drunk|\blosing\s+(?:my|his|her)\s+(?:thread|words)|"
         rf"\b{_CANT}\s+(?:find|get)\s+(?:the|my|his|her)\s+words|"
@@ -167,6 +170,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:face|facial)\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
         r"\b(?:droop\w*|dropped|sagging)\s+(?:on\s+one\s+side|face|mouth|smile)",
         r"\bone\s+side\s+of\s+(?:his|her|my|their)\s+(?:face|mouth)",
+        r"\bface\s+one\s+side\s+(?:down|dropp\w*|droop\w*)",
     ],
     ("weakness", "arm or leg weakness"): [
         r"\b(?:arm|leg|hand)s?(?:'?s|\s+is|\s+are|\s+feels?|\s+felt|\s+went|\s+goes|\s+going|"
@@ -186,7 +190,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:face|body)",
         r"\bweak(?:ness)?\s+(?:in|of|on)\s+(?:(?:my|her|his|the|one)\s+)?(?:left\s+|right\s+)?"
         r"(?:arm|leg|hand|side)",
-        rf"\b{_CANT}\s+(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
+        rf"\b{_CANT}\s+(?:i\s+|he\s+|she\s+)?(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
         r"anything|the|a)\s+)?(?:left\s+|right\s+)?(?:arm|leg|hand|fork|cup|anything|it)",
     ],
     ("vision", "sudden loss of vision"): [
@@ -220,7 +224,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ],
     ("seizure", "a seizure"): [
         r"\bseizures?\b|\bseizing\b|\bconvuls\w*",
-        r"\b(?:having|had|has|having\s+a|started)\s+(?:a\s+)?fits?\b|\bfitting\b",
+        r"\b(?:having|had|has|started)\s+(?:a\s+|another\s+|one\s+)?fits?\b|\bfitting\b",
+        r"\bshaking\s+all\s+over|\b(?:fell|fall\w*)\s+down\s+and\s+shak\w*",
         r"\blooks?\s+like\s+(?:a\s+)?(?:fits?|seizures?)\b|\beyes\s+(?:roll\w*|rolled)\s+back",
         r"\bseized\b|\bjerking\b|\btwitching\b|\bwent\s+(?:all\s+)?(?:stiff|rigid)\b",
         r"\bhad\s+(?:two|three|four|several|\d+|a\s+couple\s+of)\s+(?:fits|seizures)",
@@ -235,11 +240,14 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bforgetting\s+where\s+(?:i|he|she)\s+(?:am|is)|\brepeating\s+the\s+same\s+(?:question|thing)",
         r"\bsomnolen\w*|\b(?:difficult|hard|impossible)\s+to\s+(?:a?rouse|wake)|\bslump\w*|"
         r"\bmumbl\w*|\bfalls?\s+back\s+asleep|\bbarely\s+keep\s+(?:my|his|her)\s+eyes\s+open",
+        r"\b(?:very|so|really)\s+confuse\b|\b(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+"
+        r"(?:me|us|who|where)\b|"
         r"\b(?:unresponsive|unrousable)\b|\b(?:not|isn'?t|wasn'?t|only\s+half|barely)\s+"
         r"(?:answering|responding|respond\w*|waking)",
         r"\bspark\s+out\b|\b(?:won'?t|doesn'?t|not)\s+(?:respond\w*|answer\w*)\b",
+        r"\b(?:won'?t|wouldn'?t)\s+wake\s+up\b|"
         rf"\b{_CANT}\s+(?:seem\s+to\s+)?(?:stay\s+awake|(?:wake|a?rouse)\s+(?:him|her|them|me)|keep\s+"
-        r"(?:him|her|them|my\s+eyes)\s+(?:awake|open))",
+        r"(?:him|her|them|my\s+eyes|my\s+\w+)\s+(?:awake|open))",
         r"\b(?:keeps?|keep)\s+(?:on\s+)?(?:falling\s+asleep|dozing\s+off|dropping\s+off|"
         r"nodding\s+off|passing\s+out)",
         r"\bbarely\s+keep\s+(?:him|her|them|me)\s+awake|\b(?:so|really|very|v)\s+drowsy",
@@ -346,7 +354,9 @@ _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y 
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 _PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|not\s+(?:right|well|good|great|herself|himself|myself)|not\s+making\s+(?:any\s+)?sense|"
+    r"not\s+just|not\s+only|no\s+matter|never\s+before|not\s+coming\s+(?:out\s+)?right|"
+    r"not\s+(?:answer|respond)\w*|(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+(?:me|us|who|"
+    r"where|what)|not\s+(?:right|well|good|great|herself|himself|myself)|not\s+making\s+(?:any\s+)?sense|"
     r"(?:not|isn'?t|wasn'?t)\s+(?:answering|responding|waking)|"
     r"(?:not|never|haven'?t|hasn'?t|didn'?t|n'?t)\s+(?:\w+\s+)?" + _PEED + r"|"
     r"(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*|"
@@ -357,9 +367,10 @@ _PSEUDO_NEGATION = re.compile(
 # Talk about the signs rather than having them, just before the sign in its clause:
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
 _HYPOTHETICAL = re.compile(
-    r"(?i)\b(?:if|in\s+case|whether|ever|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
-    r"look\w*\s+out\s+for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|any|"
-    r"(?:anyone|anybody|people|those|someone|somebody)\s+with|some\s+people|dread\w*|"
+    r"(?i)\b(?:if|in\s+case|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
+    r"look\w*\s+(?:out\s+)?for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|(?<!barely\s)(?<!hardly\s)(?<!making\s)(?<!passed\s)any|"
+    r"(?:anyone|anybody|people|those|someone|somebody|everyone)\s+(?:with|getting|who|having|"
+    r"that\s+gets?)|some\s+people|dread\w*|"
     r"when\s+(?:you|your|u|ur|people|someone)|should\s+(?:you|your)|"
     r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report(?!ing|ed|s)|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
@@ -374,7 +385,11 @@ _LOOK_BACK = 200  # characters before a sign searched for those cues: about a cl
 # painful, swollen leg", "breathlessness or weakness are reasons to call 999".
 _QUOTING = re.compile(
     r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|card|lists|listed|listing|mentions|"
-    r"emergency\s+signs?|patients\s+to|tips?|log\s+of|keep\s+(?:a\s+)?(?:log|diary|track)|counsel\w*|advis\w*\s+(?:patients|you|people)|instruct\w*|"
+    r"emergency\s+signs?|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
+    r"mention)|i'?ve\s+read|read\s+others|stories\s+about|heard\s+(?:\w+\s+){0,3}about|advice|advised|stroke\s+sign|is\s+an?\s+(?:\w+\s+)?sign|"
+    r"explain\w*|new\s+patients|i\s+(?:always\s+)?(?:say|tell)|should\s+be\s+seen|"
+    r"needs?\s+to\s+be\s+seen|never\s+something|something\s+(?:to|you)\s+(?:wait|ignore|sit)|"
+    r"tips?|log\s+of|keep\s+(?:a\s+)?(?:log|diary|track)|counsel\w*|advis\w*\s+(?:patients|you|people)|instruct\w*|"
     r"rule|training|drilled|taught|(?:were|was|been|get|got)\s+told|i\s+read|read\s+(?:that|about)|"
     r"means?\s+(?:999|911|112|a&e|calling|call|ring\w*|an?\s+ambulance|hospital|going\s+in)|"
     r"if\s+you\s+(?:develop|get|have|notice|experience|feel|see|start)|"
@@ -397,6 +412,16 @@ _WORRY = re.compile(
     r"(?i)\b(?:worr\w*|scared|afraid|terrified|nervous|anxious|panic\w*|fear\w*|dread\w*|"
     r"paranoid|convinced|petrified|frightened|concerned|freak\w*|stress\w*)\b"
 )
+# Fears that need no modal: "my biggest fear is...", "I imagine my chest tightening".
+_WORRY_STRONG = re.compile(
+    r"(?i)\b(?:fears?\s+(?:is|was)|imagin\w*|obsess\w*|keep\s+thinking|thinks?\s+every|"
+    r"convinc\w*\s+myself|(?:scared|afraid|terrified|paranoid|worried|anxious)\s+(?:of|about))\b"
+)
+# A rule of thumb written as an equation or an order: "breathlessness = 999", ", go to A&E".
+_RULE_OF_THUMB = re.compile(
+    r"(?i)(?:=|->|\u2192)\s*(?:999|911|112|111|a&e|the\s+er|er\b|hospital|an?\s+ambulance|call)|"
+    r"(?:^|[,;:]\s*)go\s+(?:straight\s+)?to\s+(?:a&e|the\s+er|er\b|hospital|emergency)"
+)
 _MODAL = re.compile(r"(?i)\b(?:would|might|could|will|going\s+to|gonna|may)\b|\w'(?:d|ll)\b")
 # A sentence that opens with an instruction: "Call 999 for ...", "Never ignore ...".
 _INSTRUCTION = re.compile(
@@ -411,17 +436,21 @@ _INSTRUCTION = re.compile(
 _ASKS_FOR_HELP = re.compile(
     r"(?i)\b(?:should\s+(?:i|we)|do\s+(?:i|we)\s+need\s+to|what\s+(?:should|do|can)\s+(?:i|we)\s+do|"
     r"is\s+(?:this|it|that)\s+(?:serious|an\s+emergency|normal|ok|okay|bad|dangerous)|"
-    r"(?:can|could)\s+(?:someone|anyone|somebody)\s+(?:help|tell)|a&e\s+or|er\s+or|or\s+wait)\b"
+    r"(?:can|could)\s+(?:someone|anyone|somebody)\s+(?:help|tell)|a&e\s+or|er\s+or|or\s+wait|"
+    r"what\s+does\s+(?:it|this|that)\s+mean|how\s+worried|why\s+(?:is|does|can'?t|won'?t|am|is)\s+"
+    r"(?:my|i|he|she))\b"
 )
 # Who a question is about when it is about nobody in particular.
 _GENERIC = re.compile(
     r"(?i)\b(?:you|your|u|ur|people|someone|anyone|anybody|others|folks|one'?s|"
     r"(?:can|does|do|will|would|could)\s+(?:ivig|it|the\s+infusion)|is\s+it\s+(?:common|possible)|"
     r"how\s+(?:common|often|likely)|what'?s\s+the\s+difference|difference\s+between|common|"
-    r"asking\s+(?:before|for|because)|would\s+an?|side\s+effects?)\b"
+    r"asking\s+(?:before|for|because)|would\s+an?|side\s+effects?|usually|normally|typically|"
+    r"generally|in\s+general)\b"
 )
 _FUTURE = re.compile(
-    r"(?i)\b(?:ever|were\s+to|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
+    r"(?i)\b(?:if\s+(?:my|his|her|i|he|she|the|your)\b(?:\s+\w+)?\s+(?!is\b|was\b|has\b|keeps\b)"
+    r"(?:\w+s|get|start|develop)\b|ever|were\s+to|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
     r"if\s+(?:i|he|she|we|they|you)\s+(?:get|gets|develop\w*|start\w*)|first\s+(?:infusion|dose|round))\b"
 )
 
@@ -429,7 +458,7 @@ _FUTURE = re.compile(
 # says it is happening now.
 _PAST = re.compile(
     r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|always|nothing\s+new|for\s+years|"
-    r"as\s+usual|(?:the\s+)?one\s+time|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
+    r"as\s+usual|(?:the\s+)?one\s+time|in\s+(?:my|his|her)\s+(?:teens|twenties|thirties|forties)|briefly|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
     r"back\s+in|in\s+(?:19|20)\d\d|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
     r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?:swelling|it|pain|temperature|fever|temp|puffiness)\s+(?:went|has\s+gone|gone|"
     r"came)\s+down|went\s+away|gone\s+away|"
@@ -446,7 +475,8 @@ _PAST = re.compile(
 )
 # Now, or so recent that it still counts: "an hour ago", "last night".
 _PRESENT = re.compile(
-    r"(?i)\b(?:now|rn|today|tonight|tonite|this\s+(?:morning|afternoon|evening|week)|since|"
+    r"(?i)\b(?:now|rn|today|tonight|tonite|this\s+(?:morning|afternoon|evening|week)|"
+    r"since(?!\s+(?:reading|i\s+(?:read|saw|heard|was)|then|childhood|birth|diagnosis|\d{4}))|"
     r"currently|still|at\s+the\s+moment|atm|again|keeps?\s+(?:on\s+|nearly\s+)?\w+ing|"
     r"last\s+night|right\s+now|this\s+(?:short|faint|dizzy|breathless|tight|swollen|bad|weak|"
     r"confused|sleepy|drowsy)|"
@@ -456,6 +486,7 @@ _PRESENT = re.compile(
     r"for\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hour|hours|minutes?|half\s+hour)|like\s+this|"
     r"started\s+(?:yesterday|today|tonight|this|last|about|around|an?\s|\d|in\s+the)|"
     r"since\s+yesterday|(?:it|this|that)\s+came\s+on|overnight|just\s+(?:had|now|started|stopped|happened|collapsed|fainted|fell|went)|"
+    r"all\s+(?:day|evening|night|morning|afternoon)|been\s+going|"
     r"(?:over|in|for)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hours?|minutes?|mins?)|"
     r"(?:isn'?t|isnt|not|won'?t)\s+(?:going\s+away|go(?:ing)?\s+away|stopping|settling|improving|"
     r"getting\s+better)|(?:this|these)\s+(?:\w+\s+)?(?:rash|pain|"
@@ -471,7 +502,9 @@ _ALL_CLEAR = re.compile(
     r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine(?!\s+(?:last|before|until|earlier|this|yesterday|an?\s|a\s+few|\d|one|two|when|at))|back\s+to\s+normal|glad\s+i\s+checked|"
     r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
     r"nothing\s+(?:happened|came\s+of\s+it)|didn'?t\s+(?:happen|come|develop|materiali[sz]e)|"
-    r"sailed\s+through|nothing\s+(?:sinister|serious|to\s+worry)|came\s+back\s+(?:in|after|within)|"
+    r"sailed\s+through|in\s+reality|(?:was|were)\s+(?:a\s+)?(?:boring|uneventful|non-event)|"
+    r"(?:she|he|i|they)\s+recovered|recovered\s+(?:completely|fully)|(?:have\s+)?had\s+no\s+(?:issues|"
+    r"problems)|nothing\s+(?:sinister|serious|to\s+worry)|came\s+back\s+(?:in|after|within)|"
     r"slept\s+on\s+it|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
     r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|turned\s+out\s+to\s+be)\s+(?:just\s+)?(?:anxiety|panic|nerves|"
     r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
@@ -492,6 +525,8 @@ _OTHER_PERSON = re.compile(
 _PAST_VERB = re.compile(
     r"(?i)\b(?:(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)had|(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)got|was|were|went|did)\b"
 )
+_PAST_TENSE = re.compile(r"(?i)\b(?:was|were|had|couldn'?t|wasn'?t|did)\b")
+_FREE_OF = re.compile(r"(?i)[\s-]?free\b")
 _FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
 _PERSON = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine|myself|pt|patient|he|she|he's|she's|his|her|hes|shes|"
@@ -511,10 +546,20 @@ class _Story:
         self.all_clear = [m.start() for m in _ALL_CLEAR.finditer(text)]
 
     def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
-        """A cue starting in text[start:sign_start] and ending before the sign does."""
+        """A cue in text[start:sign_end]: before the sign, or between a frame's two words."""
         i = bisect.bisect_left(self._hypothetical_starts, start)
-        j = bisect.bisect_left(self._hypothetical_starts, sign_start)
+        j = bisect.bisect_left(self._hypothetical_starts, sign_end)
         return any(self.hypothetical[k][1] <= sign_end for k in range(i, j))
+
+    def _story_told_before(self, s_start: int) -> bool:
+        """The sentence before this one set the story in the past, and this one says nothing
+        of now but is in the past tense itself."""
+        p_start, p_end, _ = self.sentences.at(s_start - 2) if s_start > 1 else (0, 0, "")
+        if p_end <= p_start or p_end > s_start:
+            return False
+        s_end = self.sentences.at(s_start)[1]
+        told_past = self.search(_PAST, p_start, p_end) and not self.search(_PRESENT, p_start, p_end)
+        return bool(told_past and self.search(_PAST_TENSE, s_start, s_end))
 
     def _next_sentence_says_now(self, s_end: int) -> bool:
         """ "Can IVIG do this? It started ten minutes ago." makes the question a report."""
@@ -530,6 +575,8 @@ class _Story:
         window = [*text[before:start].split()[-_NEGATION_WINDOW:], text[start:end]]
         if _NEGATION.search(_PSEUDO_NEGATION.sub(" ", " ".join(window))):
             return False
+        if _FREE_OF.match(text, end):
+            return False  # "seizure-free for eighteen months"
         if bisect.bisect_right(self.all_clear, s_start - 1) < len(self.all_clear):
             return False  # an all-clear in this sentence or after it
         now_in_clause = bool(search(_PRESENT, c_start, c_end))
@@ -544,8 +591,11 @@ class _Story:
             asks and not search(_PERSON, s_start, s_end) and bool(search(_GENERIC, s_start, s_end))
         )
         if not talk and not now_in_clause:
-            talk = _INSTRUCTION.match(text, s_start, s_end) is not None or (
-                bool(search(_WORRY, s_start, start)) and bool(search(_MODAL, s_start, s_end))
+            talk = (
+                _INSTRUCTION.match(text, s_start, s_end) is not None
+                or bool(search(_WORRY_STRONG, s_start, start))
+                or bool(search(_RULE_OF_THUMB, s_start, s_end))
+                or (bool(search(_WORRY, s_start, start)) and bool(search(_MODAL, s_start, s_end)))
             )
         if talk or general_question:
             if now_in_question or (asks and self._next_sentence_says_now(s_end)):
@@ -558,6 +608,8 @@ class _Story:
             )
         if search(_PAST, s_start, s_end) and not now_in_clause:
             return False
+        if self._story_told_before(s_start) and not search(_PRESENT, s_start, s_end):
+            return False  # "Back in my twenties I had a PE. I was coughing blood..."
         other = search(_OTHER_PERSON, s_start, s_end)
         told_past = other and other.start() < start and search(_PAST_VERB, other.start(), c_end)
         now = search(_PRESENT, s_start, s_end) or search(_ASKS_FOR_HELP, s_start, s_end)
