@@ -23,11 +23,18 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
+# "my gmail is janedoe86"
+_PROVIDER_NAME = re.compile(
+    rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b"
+)
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
-_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand)"
+_DIGIT_WORD = (
+    r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand|plus|"
+    r"[0-9]{1,4})"
+)
 _REPEAT = r"(?:double|triple|treble)"
 # "oh seven seven double oh nine ...": a phone number read out in words.
 _PHONE_IN_WORDS = re.compile(
@@ -41,7 +48,8 @@ _POSTCODE = re.compile(
 )
 # A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
 _ZIP = re.compile(
-    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|"
+    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
+    r"\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+[0-9]{4}\b|"
     r"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+[a-z]{2}\s+[0-9]{5}(?:-[0-9]{4})?)\b"
 )
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
@@ -88,11 +96,11 @@ _DAY_MONTH = (
 )
 _DOB = re.compile(
     r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
-    rf"[^.!?\n0-9]{{0,120}}?{_WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
+    rf"[^.!\n0-9]{{0,120}}?{_WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{_WEEKDAY}?(?P<value>{_FULL_DATE})|"
-    rf"(?P<before>{_FULL_DATE})\s+(?:is|was)\s+(?:my|his|her|their|mum'?s|dad'?s)\s+"
-    r"(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
+    rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
+    r"mum'?s|dad'?s)?\s*(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
     rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
 )
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
@@ -103,14 +111,15 @@ _RECORD = re.compile(
     r"(?:nhs|chi|medicare|medicaid)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
     r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
     r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
-    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|card|participant|subject|beneficiary|"
+    r"chart|unit|case|clinic|group|health\s+card)(?:\s+(?:member|card|participant|subject|beneficiary|"
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
     r"(?:specimen|accession|rx|prescription|trial)\b)"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.=-]{0,4}"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.,=-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
-    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{5,})\s+(?:is|was)\s+(?:my|his|her|their)\s+"
+    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
+    r"(?:my|his|her|their)\s+"
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
     r"member\s+id|policy\s+number)\b"
 )
@@ -160,6 +169,7 @@ _PRIVATE = [
     ("email", "an e-mail address", _EMAIL, 0),
     ("email", "an e-mail address", _SPELLED_EMAIL, 0),
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
+    ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, 0),
     ("street_address", "a street address", _ZIP, 0),
@@ -189,7 +199,7 @@ def find_private_details(text: str) -> list[Finding]:
     found += [
         Finding("phone", "a phone number", *m.span())
         for m in _PHONE_IN_WORDS.finditer(text)
-        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS
+        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS and re.search(r"[a-z]{3}", m.group())
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
 
@@ -197,7 +207,7 @@ def find_private_details(text: str) -> list[Finding]:
 def _looks_like_an_id(value: str) -> bool:
     """Long enough, and with a digit: "RHEUM-88213", not "on the letter"."""
     compact = re.sub(r"\W", "", value)
-    return len(compact) >= _RECORD_MIN_LENGTH and any(c.isdigit() for c in compact)
+    return len(compact) >= _RECORD_MIN_LENGTH and sum(c.isdigit() for c in compact) >= 4
 
 
 def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int | str:
@@ -217,4 +227,5 @@ def _digits_in_words(phrase: str) -> int:
             repeat = 2 if word == "double" else 3
         elif word in _DIGIT_WORDS:
             digits, repeat = digits + repeat, 1
+    digits += sum(len(g) for g in re.findall(r"[0-9]+", phrase))
     return digits

@@ -21,6 +21,7 @@ _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 _LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
 _LEG_SIGN = (
     r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
+    r"balloon\w*|double\s+the\s+size|"
     r"erythem\w*|o?edem\w*|"
     r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
 )
@@ -68,7 +69,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
         r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
         r"\bbreathing\s+through\s+a\s+straw",
-        r"\b(?:gasping|struggling|fighting)\s+(?:for\s+)?(?:air|breath)|\bpanting\b",
+        r"\b(?:gasping|struggling|fighting|gulping)\s+(?:for\s+)?(?:air|breath)|\bpanting\b|\bgasping\b",
+        r"\bevery\s+breath\s+(?:feels|is|hurts)|\b(?:sucking|breathing)\s+(?:air\s+)?through\s+a\s+"
+        r"(?:straw|wet|sponge|pillow)|\bthroat'?s\s+like\s+a\s+straw",
         rf"\b{_BREATHE}\s+(?:is\s+|feels\s+|'?s\s+)?(?:really\s+|so\s+|very\s+|v\s+|all\s+)?"
         r"(?:bad|hard|difficult|laboured|labored|shallow|awful|fast|rapid|weird|funny|strange|"
         r"noisy|raspy|rattly|problems?|trouble|issues?)\b",
@@ -79,7 +82,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("allergic_reaction", "swelling of the face, lips, tongue or throat"): [
         rf"\b{_AIRWAY}\b{_GAP % 30}\b{_AIRWAY_SIGN}",
         rf"\b(?:swollen|swelling|puffy)\s+(?:(?:of|in)\s+)?{_WHOSE}{_AIRWAY}\b",
-        r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat",
+        r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat|\btoo\s+big\s+for\s+(?:my|her|his)\s+mouth",
         rf"\b{_CANT}\s+(?:really\s+|properly\s+)?swallow",
         r"\b(?:trouble|difficulty|hard|struggl\w*|problems?)\s+(?:\w+\s+)?swallow\w*",
         r"\bvoice\s+(?:\w+\s+){0,2}(?:muffled|hoarse|strangled|changed|croaky)",
@@ -107,7 +110,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ],
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
-        r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|pounding|poundin|hammering|thumping|thudding|"
+        r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
         r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b|\btachycardi?\w*",
@@ -117,6 +120,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"really|think\s+i'?(?:ll|m\s+going\s+to)|just)\s+(?:\w+\s+)?{_FAINT}",
         r"\b(?:fainted|passed\s+out|blacked\s+out|collapsed|collapsing)\b",
         r"\b(?:things|everything)\s+went\s+(?:black|dark|grey|gray)|\bwoke\s+up\s+on\s+the\s+floor|"
+        r"\bhit\s+the\s+(?:deck|floor)|\bcame\s+round\s+on\s+the\s+floor|\blegs?\s+went\s+to\s+jelly|"
+        r"\bgoing\s+to\s+(?:drop|collapse|go\s+down|keel\s+over)|\bwent\s+(?:all\s+)?(?:grey|gray)\b|"
         r"\bwent\s+down\s+(?:in|on|like)\b|\bgoing\s+to\s+go\s+again|\b(?:just\s+)?coming\s+round\b|"
         r"\bnearly\s+(?:went|go|going)\s+down\b|\bhypotensi\w*|\bbp\s+(?:is\s+)?(?:tanking|crashing|"
         r"dropping|plummeting|very\s+low)|\b(?:sweaty|clammy),?\s+(?:and\s+)?(?:gr[ae]y|pale|white)\b",
@@ -145,7 +150,11 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:talking|speaking|speech)\s+(?:is\s+)?(?:all\s+)?(?:really\s+)?"
         r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
-        r"\bspeech\s+(?:is\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|odd|garbled)",
+        r"\bspeech\s+(?:is\s+|went\s+|has\s+gone\s+)?(?:coming\s+out\s+)?(?:all\s+)?"
+        r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*)",
+        r"\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
+        r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?mush\w*|\bmouthful\s+of\s+marbles|"
+        r"\b(?:sentences|words)\s+(?:aren'?t|are\s+not|not)\s+making\s+(?:any\s+)?sense",
         r"\b(?:speak|talk)\w*\s+(?:all\s+)?(?:really\s+|very\s+)?(?:funny|strange\w*|weird|odd|wrong)\b",
         r"\bwords\s+(?:are\s+)?not\s+coming\s+(?:out\s+)?right",
         r"\b(?:came|coming|comes)\s+out\s+(?:as\s+|all\s+)?(?:nonsense|gibberish|garbled|jumbled|wrong)",
@@ -154,6 +163,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\baphasi\w*|\b(?:losing|lost|can'?t\s+find)\s+(?:my|his|her)\s+words",
     ],
     ("face_droop", "a drooping face"): [
+        r"\bmelting\s+on\s+one\s+side|\beye\s+won'?t\s+close|"
         r"\b(?:face|facial)\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
         r"\b(?:droop\w*|dropped|sagging)\s+(?:on\s+one\s+side|face|mouth|smile)",
         r"\bone\s+side\s+of\s+(?:his|her|my|their)\s+(?:face|mouth)",
@@ -171,6 +181,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\blegs?\s+(?:went|gone|going)\s+from\s+under|\blegs\s+have\s+gone\b",
         rf"\b{_CANT}\s+get\s+(?:my|his|her)\s+(?:left|right)\s+(?:side|arm|leg|hand)\s+to\s+(?:work|move)",
         r"\b(?:barely|can'?t|cannot)\s+lift\s+(?:her|his|my)\s+head",
+        r"\bno\s+strength\s+(?:in|down|on)\b|\bbelongs\s+to\s+someone\s+else|"
+        rf"\b{_CANT}\s+move\s+(?:my|his|her)\s+fingers",
         r"\b(?:numb\w*|weak\w*|tingl\w*|paralys\w*)\s+(?:\w+\s+){0,2}(?:down|on|in|along)\s+"
         r"(?:one|the\s+(?:left|right))\s+side",
         rf"\b{_CANT}\s+feel\s+(?:the\s+|one\s+)?(?:left\s+|right\s+)?side\s+of\s+{_WHOSE}"
@@ -186,6 +198,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:lost|losing)\s+(?:the\s+)?(?:vision|sight)\b",
         r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
         rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
+        r"\b(?:sight|vision)\s+(?:went|has\s+gone|is\s+going|gone)\s+(?:all\s+)?(?:grey|gray|blurr\w*|"
+        r"black|dark)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
+        r"her)|\bcurtain\s+(?:came|coming)\s+down|\blost\s+(?:half\s+)?(?:my\s+|his\s+|her\s+)?"
+        r"(?:vision|sight)",
     ],
     # A headache alone is a nuisance side effect; with a stiff neck, fever or a fear of
     # light it may be meningitis.
@@ -195,12 +211,13 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bworst\s+(?:headache|pain)\s+(?:of\s+my\s+life|ever|i'?ve\s+ever|i\s+have\s+ever)",
         r"\b(?:headache|head|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:ever|of\s+my\s+life)",
         r"\bneck\s+(?:is\s+|feels\s+)?(?:like\s+)?(?:concrete|a\s+board|a\s+rock|locked|solid)\b",
-        rf"\b(?:vomit\w*|throwing\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
+        rf"\b(?:vomit\w*|throwing\s+up|thrown\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
+        rf"\b{_HEADACHE}{_GAP % 60}\b(?:thrown\s+up|threw\s+up)",
         r"\b(?:won'?t|can'?t)\s+open\s+(?:his|her|my|their)\s+eyes\s+in\s+the\s+light",
         r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
         r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
         r"(?:ever|been|had)",
-        rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+)?(?:light|lights|"
+        rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+|any\s+)?(?:light|lights|"
         r"brightness)",
         rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
         r"\b(?:lights?|brightness)\s+(?:\w+\s+)?(?:hurts?|is\s+unbearable|is\s+killing|unbearable)",
@@ -231,7 +248,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:me|us|who|where)\b|"
         r"\b(?:unresponsive|unrousable)\b|\b(?:not|isn'?t|wasn'?t|only\s+half|barely)\s+"
         r"(?:answering|responding|respond\w*|waking)",
-        r"\bspark\s+out\b|\b(?:won'?t|doesn'?t|not)\s+(?:respond\w*|answer\w*)\b",
+        r"\bspark\s+out\b|\bout\s+cold\b|\bwon'?t\s+(?:rouse|wake)\b|\bstay\s+conscious|"
+        r"\bfalling\s+asleep\s+(?:standing|mid|while)|\bbrain\s+(?:is\s+|feels\s+)?scrambled|"
+        r"\blosing\s+track\s+of\s+where|"
+        rf"\b{_CANT}\s+wake\s+(?:my\s+\w+|him|her|them)\s+up|\b(?:won'?t|doesn'?t|not)\s+(?:respond\w*|answer\w*)\b",
         r"\b(?:won'?t|wouldn'?t)\s+wake\s+up\b|"
         rf"\b{_CANT}\s+(?:seem\s+to\s+)?(?:stay\s+awake|(?:wake|a?rouse)\s+(?:him|her|them|me)|keep\s+"
         r"(?:him|her|them|my\s+eyes|my\s+\w+)\s+(?:awake|open))",
@@ -244,6 +264,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"hardly\s+any|barely\s+any|no)\s+(?:\w+\s+){{0,2}}{_WEE}\b",
         rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
         r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|\btiny\s+amounts?\b|"
+        r"\b(?:hardly|barely|not)\s+(?:weeing|peeing|urinating)|\bcatheter\s+bag\b"
+        + _GAP
+        % 30
+        + r"\b(?:nothing|empty|dark)|"
         r"\b(?:thimbleful|drop|dribble|trickle|few\s+drops)\s+of\s+(?:wee|pee|urine)|\bbarely\s+a\s+dribble|"
         r"\b(?:loo|toilet)\b" + _GAP % 40 + r"\b(?:hardly|barely)\s+(?:anything|any)|"
         r"\b(?:peed|weed)\s+(?:like\s+|only\s+)?(?:once|twice)\b|"

@@ -70,7 +70,8 @@ _LOOK_BACK = 200  # characters before a sign searched for those cues: about a cl
 # painful, swollen leg", "breathlessness or weakness are reasons to call 999".
 _QUOTING = re.compile(
     r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|card|lists|listed|listing|mentions|"
-    r"emergency\s+signs?|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
+    r"emergency\s+signs?|signs\s+(?:are|include)|(?:ever\s+)?a\s+sign\s+of|or\s+is\s+that\s+just|"
+    r"said\s+the\s+(?:nurse|doctor|gp|consultant)|the\s+(?:nurse|doctor|gp)\s+said|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
     r"mention)|i'?ve\s+read|read\s+others|stories\s+about|heard\s+(?:\w+\s+){0,3}about|advice|advised|stroke\s+sign|is\s+an?\s+(?:\w+\s+)?sign|"
     r"explain\w*|new\s+patients|i\s+(?:always\s+)?(?:say|tell)|should\s+be\s+seen|"
     r"needs?\s+to\s+be\s+seen|never\s+something|something\s+(?:to|you)\s+(?:wait|ignore|sit)|"
@@ -102,6 +103,17 @@ _WORRY_STRONG = re.compile(
     r"(?i)\b(?:fears?\s+(?:is|was)|imagin\w*|obsess\w*|keep\s+thinking|thinks?\s+every|"
     r"convinc\w*\s+myself|(?:scared|afraid|terrified|paranoid|worried|anxious)\s+(?:of|about))\b"
 )
+# Figures of speech and harmless causes, anywhere in the sentence: "my heart was racing
+# with excitement", "the bill nearly gave me a heart attack", "slurring at bedtime, lol".
+_FIGURATIVE = re.compile(
+    r"(?i)\b(?:with\s+excitement|excited|stuffy|breathtaking|took\s+my\s+breath\s+away|concert|"
+    r"when\s+i\s+saw\s+(?:the|how)|how\s+much\s+\w+\s+cost|the\s+(?:bill|price|parking)|hangover|"
+    r"ha(?:ha)+|lmao|laugh\w*|joking|lazy\s+thing|dead\s+to\s+the\s+world|"
+    r"(?:from|after)\s+(?:sleeping|slept|exercise|the\s+gym|running|swimming|the\s+stairs)|"
+    r"sleeping\s+funny|slept\s+funny|swimming|warmed\s+up|insurance|forms|dyed|"
+    r"(?:that'?s|is|was)\s+(?:just|only)\s+because|because\s+(?:she|he)'?s\s+(?:two|one|a\s+baby|little)|"
+    r"same\s+as\s+(?:every|each|always|last|usual)|(?:it'?s|its)\s+gone(?:\s+now)?|for\s+a\s+while)\b"
+)
 # A rule of thumb written as an equation or an order: "breathlessness = 999", ", go to A&E".
 _RULE_OF_THUMB = re.compile(
     r"(?i)(?:=|->|\u2192)\s*(?:999|911|112|111|a&e|the\s+er|er\b|hospital|an?\s+ambulance|call)|"
@@ -131,7 +143,7 @@ _GENERIC = re.compile(
     r"(?:can|does|do|will|would|could)\s+(?:ivig|it|the\s+infusion)|is\s+it\s+(?:common|possible)|"
     r"how\s+(?:common|often|likely)|what'?s\s+the\s+difference|difference\s+between|common|"
     r"asking\s+(?:before|for|because)|would\s+an?|side\s+effects?|usually|normally|typically|"
-    r"generally|in\s+general)\b"
+    r"generally|in\s+general|would\s+(?:\w+\s+){1,5}mean)\b"
 )
 _FUTURE = re.compile(
     r"(?i)\b(?:if\s+(?:my|his|her|i|he|she|the|your)\b(?:\s+\w+)?\s+(?!is\b|was\b|has\b|keeps\b)"
@@ -280,6 +292,7 @@ class _Story:
                 _INSTRUCTION.match(text, s_start, s_end) is not None
                 or bool(search(_WORRY_STRONG, s_start, start))
                 or bool(search(_RULE_OF_THUMB, s_start, s_end))
+                or bool(search(_FIGURATIVE, s_start, s_end))
                 or (bool(search(_WORRY, s_start, start)) and bool(search(_MODAL, s_start, s_end)))
             )
         if talk or general_question:
