@@ -61,7 +61,12 @@ class Section:
 # In the order a restore inserts them, so that every reference finds its row.
 SECTIONS = (
     Section("settings", Setting.__table__),
-    Section("moderators", Moderator.__table__, frozenset({"password_hash"})),
+    # Nothing that signs in travels: no password hash, two-factor secret or recovery code.
+    Section(
+        "moderators",
+        Moderator.__table__,
+        frozenset({"password_hash", "totp_secret", "totp_last_step", "recovery_codes"}),
+    ),
     Section("articles", Article.__table__),
     Section("comments", Comment.__table__),
     Section("experiences", Experience.__table__),

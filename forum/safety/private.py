@@ -23,11 +23,18 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
+# "my gmail is janedoe86"
+_PROVIDER_NAME = re.compile(
+    rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b"
+)
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
-_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
+_DIGIT_WORD = (
+    r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand|plus|"
+    r"[0-9]{1,4})"
+)
 _REPEAT = r"(?:double|triple|treble)"
 # "oh seven seven double oh nine ...": a phone number read out in words.
 _PHONE_IN_WORDS = re.compile(
@@ -35,10 +42,14 @@ _PHONE_IN_WORDS = re.compile(
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
-_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b")
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
+    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b"
+)
 # A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
 _ZIP = re.compile(
-    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|"
+    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
+    r"\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+[0-9]{4}\b|"
     r"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+[a-z]{2}\s+[0-9]{5}(?:-[0-9]{4})?)\b"
 )
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
@@ -65,12 +76,16 @@ _ORDINAL = (
     r"nineteenth|twentieth|thirtieth)"
 )
 _DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})"
+_YEAR_WORDS = r"(?:nineteen|two\s+thousand(?:\s+and)?|twenty)(?:[\s-][a-z]+){1,2}"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
 _FULL_DATE = (
     r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b|"
     rf"[0-9]{{1,2}}[\s/.-]{_MONTH}[\s/.-](?:[0-9]{{4}}|[0-9]{{2}})\b|"
     rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
     rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b"
+    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b|{_MONTH},?\s+on\s+the\s+{_DAY},?\s+[0-9]{{4}}\b|"
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}\b|"
+    r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
@@ -81,9 +96,12 @@ _DAY_MONTH = (
 )
 _DOB = re.compile(
     r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
-    rf"[^.!?\n0-9]{{0,25}}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
+    rf"[^.!\n0-9]{{0,120}}?{_WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
-    rf"(?P<value>{_FULL_DATE}))"
+    rf"{_WEEKDAY}?(?P<value>{_FULL_DATE})|"
+    rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
+    r"mum'?s|dad'?s)?\s*(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
 )
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
@@ -91,10 +109,19 @@ _RECORD = re.compile(
     r"(?i)\b(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
     r"(?:nhs|chi|medicare|medicaid)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
-    r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|"
-    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|card))?(?:\s+id)?\s?(?:id|number|no|num|#))"
-    r"(?:[a-z' ]{1,30}?\b(?:is|was)\b)?[\s:#.=-]{0,4}(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>[a-z]{0,4}[\s-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4})\b"
+    r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
+    r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
+    r"chart|unit|case|clinic|group|health\s+card)(?:\s+(?:member|card|participant|subject|beneficiary|"
+    r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
+    r"(?:specimen|accession|rx|prescription|trial)\b)"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.,=-]{0,4}"
+    r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
+    r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
+    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
+    r"(?:my|his|her|their)\s+"
+    r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
+    r"member\s+id|policy\s+number)\b"
 )
 _RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
 # Street types that are also common words ("either way", "the drive") count only
@@ -124,6 +151,8 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
     digits = sum(map(len, groups))
     if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
         return False
+    if len(groups) >= 9 and max(map(len, groups)) == 1:
+        return True  # read out one digit at a time: "0 7 7 0 0 9 0 0 5 5 5"
     if len(groups) == 1 and digits < 10 and not international:
         return False  # a bare short number is a count or a code
     if all(_YEAR.fullmatch(g) for g in groups) or _DATE_LIKE.fullmatch(candidate):
@@ -140,11 +169,12 @@ _PRIVATE = [
     ("email", "an e-mail address", _EMAIL, 0),
     ("email", "an e-mail address", _SPELLED_EMAIL, 0),
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
+    ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, 0),
     ("street_address", "a street address", _ZIP, 0),
-    ("date_of_birth", "a date of birth", _DOB, ("strong", "value")),
-    ("record_number", "a medical record or insurance number", _RECORD, "value"),
+    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
+    ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
 ]
 
 
@@ -156,7 +186,7 @@ def find_private_details(text: str) -> list[Finding]:
         for kind, label, pattern, groups in _PRIVATE
         for m in pattern.finditer(text)
         for group in [_first_matched(m, groups)]
-        if kind != "record_number" or len(re.sub(r"\W", "", m[group])) >= _RECORD_MIN_LENGTH
+        if kind != "record_number" or _looks_like_an_id(m[group])
     ]
     # A phone-shaped number inside something already found (an NHS number, a policy
     # number, a date of birth) is that thing, not a phone.
@@ -169,9 +199,15 @@ def find_private_details(text: str) -> list[Finding]:
     found += [
         Finding("phone", "a phone number", *m.span())
         for m in _PHONE_IN_WORDS.finditer(text)
-        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS
+        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS and re.search(r"[a-z]{3}", m.group())
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
+
+
+def _looks_like_an_id(value: str) -> bool:
+    """Long enough, and with a digit: "RHEUM-88213", not "on the letter"."""
+    compact = re.sub(r"\W", "", value)
+    return len(compact) >= _RECORD_MIN_LENGTH and sum(c.isdigit() for c in compact) >= 4
 
 
 def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int | str:
@@ -185,8 +221,11 @@ def _digits_in_words(phrase: str) -> int:
     """How many digits "oh seven double five ..." stands for."""
     digits, repeat = 0, 1
     for word in re.findall(r"[a-z]+", phrase.lower()):
-        if word in ("double", "triple", "treble"):
+        if word in ("hundred", "thousand"):
+            digits += 2 if word == "hundred" else 3
+        elif word in ("double", "triple", "treble"):
             repeat = 2 if word == "double" else 3
         elif word in _DIGIT_WORDS:
             digits, repeat = digits + repeat, 1
+    digits += sum(len(g) for g in re.findall(r"[0-9]+", phrase))
     return digits
