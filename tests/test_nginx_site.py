@@ -50,10 +50,17 @@ class StubApp(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
+def upstream() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StubApp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(upstream: ThreadingHTTPServer) -> Iterator[str]:
     """nginx with the rendered site, as `make cluster` starts it, in front of StubApp."""
-    upstream = ThreadingHTTPServer(("127.0.0.1", 0), StubApp)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
     folder = new_cluster_folder()
     cluster = Cluster(folder, free_port(), app_servers=0)
     cluster.app_ports = [upstream.server_address[1]]
@@ -65,8 +72,6 @@ def site() -> Iterator[str]:
         yield f"http://127.0.0.1:{cluster.port}"
     finally:
         nginx.stop()
-        upstream.shutdown()
-        upstream.server_close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -122,3 +127,12 @@ def test_metrics_are_not_public_and_static_files_are_kept_a_year(site):
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     status, headers, _ = get(site + "/static/style.css")
     assert headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_no_app_server_answering_gets_a_calm_page(site, upstream):
+    """Last in this module: the stub app server stops."""
+    upstream.shutdown()
+    upstream.server_close()
+    status, _, body = get(site + "/")
+    assert status == 502
+    assert b"Back in a moment" in body and b"nginx" not in body
