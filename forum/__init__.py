@@ -20,9 +20,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         articles,
         auth,
         cli,
+        conditional,
         database,
         errors,
         feeds,
+        forgery,
         moderation_log,
         queue,
         security,
@@ -69,6 +71,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    forgery.init_app(app)
+    conditional.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -1,10 +1,13 @@
-"""Public responses built once per change: conditional GETs and a shared body cache.
+"""Public responses built once per change: conditional GETs, a shared body cache, and
+the headers that let nginx or a CDN keep them.
 
 Every public view of a discussion depends on one change stamp
 (`Article.comments_changed_at`, bumped by every change of a comment's status, text,
 reports or votes). A response is keyed by that stamp: a client that has it gets 304,
 and every other client gets bytes built once and kept in the cache (Flask-Caching:
-in-process by default, Redis when configured) until the stamp moves on.
+in-process by default, Redis when configured) until the stamp moves on. Those bytes are
+the same for every reader without a session, so they say `Cache-Control: public`;
+anything else the app answers is `private` unless its view said otherwise.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response, abort, request
+from flask import Flask, Response, abort, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import bindparam, func, select
 from werkzeug.http import is_resource_modified
 
@@ -76,19 +80,45 @@ def not_modified(etag: str, last_modified: datetime | None = None) -> Response |
 
 
 def revalidate(response: Response, etag: str, last_modified: datetime | None = None) -> Response:
-    """Validators on `response`; clients must check back each time, so approvals show at once."""
+    """Validators, and leave to share: browsers check back each time (max-age=0, so an
+    approval shows at once), shared caches keep the bytes for FORUM_SHARED_MAX_AGE."""
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
+    share(response)
+    return response
+
+
+def share(response: Response) -> Response:
+    """Cache-Control for bytes that every cookie-less reader gets alike."""
+    config = current_app.config
+    control = response.cache_control
+    control.public = True
+    control.max_age = 0
+    control.s_maxage = config["FORUM_SHARED_MAX_AGE"]
+    # While one request rebuilds an expired copy, the others may still get the old one.
+    control.stale_while_revalidate = config["FORUM_STALE_WHILE_REVALIDATE"]
+    return response
+
+
+def keep_private(response: Response) -> Response:
+    """Built for one reader (a session, a form sent back): never kept by a shared cache."""
+    response.cache_control.private = True
     response.cache_control.no_cache = True
     return response
 
 
-def conditional_response(key: str, changed_at: datetime, build: Callable[[], Response]) -> Response:
-    """304 for a current client; otherwise the body of `build()`, built once per change."""
-    stamp = change_key(key, changed_at)
+def conditional_response(
+    key: str, changed_at: datetime, build: Callable[[], Response], period: int | None = None
+) -> Response:
+    """304 for a current client; otherwise the body of `build()`, built once per change.
+
+    `period` names a time period that the body also depends on (the article page's form
+    token is renewed every FORUM_FORM_STAMP_SECONDS); the body then has no Last-Modified,
+    which could not tell two periods apart."""
+    stamp = change_key(key, changed_at) + ("" if period is None else f"|{period}")
     etag = etag_for(stamp)
-    last_modified = changed_at.replace(microsecond=0)
+    last_modified = changed_at.replace(microsecond=0) if period is None else None
     response = not_modified(etag, last_modified)
     if response is None:
         cached = cache.get(f"body|{stamp}")
@@ -99,4 +129,28 @@ def conditional_response(key: str, changed_at: datetime, build: Callable[[], Res
             cached = (built.get_data(), built.content_type)
             cache.set(f"body|{stamp}", cached)
         response = Response(cached[0], content_type=cached[1])
+    if period is None:
+        g.same_for_every_cookie = True  # feeds and API: no Vary: Cookie
     return revalidate(response, etag, last_modified)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask-Login reads the session after every request, which would add `Vary: Cookie`
+    to feeds and API answers that no cookie changes (and split a shared cache's copies)."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if g.get("same_for_every_cookie") and not session.modified:
+            session.accessed = False
+        super().save_session(app, session, response)
+
+
+def _private_unless_said(response: Response) -> Response:
+    # Whatever a view did not declare shareable may hold something of one reader's.
+    if "Cache-Control" not in response.headers:
+        keep_private(response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_private_unless_said)
+    app.session_interface = _SessionInterface()

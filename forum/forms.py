@@ -100,6 +100,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CommentForm(FlaskForm):
+    class Meta:
+        csrf = False  # a public form: forum.forgery checks its article-bound token first
+
     author_name = StringField(
         "Name",
         filters=[_clean_line],
@@ -313,6 +316,9 @@ REPORT_REASONS = {
 
 
 class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a public form: forum.forgery checks its article-bound token first
+
     reason = RadioField(
         "Why are you reporting this comment?",
         choices=_choices(REPORT_REASONS),
