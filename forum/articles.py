@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -33,18 +31,17 @@ from forum.discussion import (
     thread_page,
     thread_page_number,
 )
+from forum.discussion_view import SORTS, DiscussionView
 from forum.errors import error_response
 from forum.experiences import (
-    CONDITIONS,
     EXPERIENCE_CSV_COLUMNS,
-    SIDE_EFFECTS,
     ExperienceAnswers,
     experience_row,
     published_experiences,
     summarize,
 )
 from forum.extensions import db, limiter
-from forum.forgery import CROSS_SITE, CrossSiteRequest, FormToken, period_start, shared_page_lag
+from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
 from forum.forms import CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
@@ -55,6 +52,7 @@ from forum.sanitize import render_comment
 from forum.screening import Refused, Submission, form_age, sign_form_start
 from forum.security import whole_number
 from forum.settings import current_settings
+from forum.time_trap import start_age
 
 bp = Blueprint("articles", __name__)
 
@@ -112,40 +110,6 @@ def _reply_target(article: Article, raw: str | None) -> Comment | None:
     if parent is None or parent.article_id != article.id or parent.status != CommentStatus.APPROVED:
         abort(400, "The comment you are replying to does not exist or is not published.")
     return parent
-
-
-SORTS = {"oldest": "Oldest first", "newest": "Newest first", "helpful": "Most helpful"}
-
-
-@dataclass
-class DiscussionView:
-    """How the reader asked to see the discussion: sorted, or filtered by experience."""
-
-    sort: str = "oldest"
-    condition: str | None = None
-    side_effect: str | None = None
-
-    @classmethod
-    def from_request(cls) -> DiscussionView:
-        args = request.args if request.method == "GET" else {}
-        sort = args.get("sort", "oldest")
-        condition = args.get("condition") or None
-        side_effect = args.get("side_effect") or None
-        return cls(
-            sort=sort if sort in SORTS else "oldest",
-            condition=condition if condition in CONDITIONS else None,
-            side_effect=side_effect if side_effect in SIDE_EFFECTS else None,
-        )
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.condition or self.side_effect)
-
-    def args(self, **changes: str | int | None) -> dict[str, str | int]:
-        """Query arguments for a link that keeps this view, with some changed."""
-        current = {"sort": self.sort, "condition": self.condition, "side_effect": self.side_effect}
-        current.update(changes)
-        return {k: v for k, v in current.items() if v and (k, v) != ("sort", "oldest")}
 
 
 def _render_article(
@@ -260,23 +224,6 @@ def form_start(slug: str) -> Response:
     return keep_private(response)
 
 
-def _form_age(form: CommentForm) -> timedelta | None:
-    """How long the person has had the form; None (held for a moderator) if unknown."""
-    if form.form_started.data:  # the script's, or a page built for this reader
-        return form_age(form.form_started.data)  # None if altered
-    token: FormToken = g.public_form  # forum.forgery checked it before the view
-    if not token.shared:
-        return timedelta(seconds=token.age)  # a page built for this reader at that moment
-    # Without the script, the shared page's token tells when the page was built, and a
-    # cache may have kept the page up to `lag` before this reader fetched it. Sooner than
-    # the minimum after the build is surely a bot's pace (spam); sooner than minimum + lag
-    # may be (held); later is a person's, whatever the cache did.
-    minimum = current_settings().min_form_seconds
-    if minimum and minimum <= token.age < minimum + shared_page_lag():
-        return None
-    return timedelta(seconds=token.age)
-
-
 def _experience_answers(form: CommentForm) -> ExperienceAnswers | None:
     if not form.has_experience():
         return None
@@ -311,7 +258,7 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         body=form.body.data,
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
-        form_age=_form_age(form),
+        form_age=start_age(form.form_started.data, g.public_form),
         honeypot=request.form.get(HONEYPOT_FIELD, ""),
         author_role=AuthorRole(form.author_role.data) if form.author_role.data else None,
         experience=_experience_answers(form),

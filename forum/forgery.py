@@ -77,17 +77,6 @@ def period_start(at: float | None = None) -> int:
     return int(now() if at is None else at) // period * period
 
 
-def shared_page_lag() -> int:
-    """The most a shared page's token can be older than the page's fetch: its period, plus
-    what nginx or a CDN may keep (s-maxage) and then serve stale while revalidating."""
-    config = current_app.config
-    return (
-        config["FORUM_FORM_STAMP_SECONDS"]
-        + config["FORUM_SHARED_MAX_AGE"]
-        + config["FORUM_STALE_WHILE_REVALIDATE"]
-    )
-
-
 def make_form_token(article_id: int, issued: int, shared: bool) -> str:
     return _serializer().dumps([article_id, issued, int(shared)])
 

@@ -14,6 +14,7 @@ from flask import Flask
 from forum import forgery
 from forum.extensions import db
 from forum.models import Comment, CommentStatus
+from forum.time_trap import shared_page_lag
 from tests.helpers import (
     ARTICLE,
     approved,
@@ -258,7 +259,7 @@ def test_a_bot_without_a_script_that_posts_at_once_is_caught(app, client, monkey
     form = comment_form(app.test_client(), script=False)
     assert form["form_started"] == ""
     with app.app_context():
-        lag = forgery.shared_page_lag()
+        lag = shared_page_lag()
         built = forgery.read_form_token(form["csrf_token"]).issued
     # Fetched from a cache that kept the page 0 s, 10 s or as long as it may; posted 1 s later.
     for cache_age in (0, 10, lag):
@@ -277,7 +278,7 @@ def test_a_bot_without_a_script_that_posts_at_once_is_caught(app, client, monkey
 def test_a_person_who_writes_for_a_minute_is_never_caught(app, client, monkeypatch):
     """With or without the script, on a page that a cache kept as long as it may."""
     with app.app_context():
-        lag = forgery.shared_page_lag()
+        lag = shared_page_lag()
     built = time.time()
     forms = {script: comment_form(app.test_client(), script=script) for script in (True, False)}
     for script, form in forms.items():
