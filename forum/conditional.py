@@ -13,17 +13,33 @@ anything else the app answers is `private` unless its view said otherwise.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import is_resource_modified
 
 from forum.extensions import cache, db
 from forum.models import Article, comments_open, utcnow
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+_STAMP = "forum.stamp"  # environ: the stamp this request read, and how to read it again
+SHARED = "forum.shared"  # environ: set when the answer is the one every cookie-less reader gets
+# A request with any of these may be answered for its sender alone.
+_PERSONAL = frozenset(
+    {"HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
+)
+# What tells two shared answers apart: links are absolute, so the host and scheme count.
+_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
 
 
 @dataclass(frozen=True)
@@ -45,20 +61,44 @@ _ARTICLE_STAMP = select(
 _SITE_STAMP = select(func.max(Article.comments_changed_at))
 
 
-def article_stamp(slug: str) -> ArticleStamp:
-    """The article's stamp, or 404: one small query, outside the ORM session (the hot path)."""
-    with db.engine.connect() as connection:
+Check = Callable[[], Hashable]  # reads again what a response depends on
+
+
+def _read_article(engine: Engine, slug: str) -> ArticleStamp | None:
+    with engine.connect() as connection:
         row = connection.execute(_ARTICLE_STAMP, {"slug": slug}).one_or_none()
     if row is None:
-        abort(404)
+        return None
     article_id, changed_at, *closing = row
     return ArticleStamp(article_id, changed_at, comments_open(*closing))
 
 
+def _read_site(engine: Engine) -> datetime:
+    with engine.connect() as connection:
+        return connection.execute(_SITE_STAMP).scalar() or utcnow()
+
+
+def _depends_on(check: Check, value: Hashable) -> None:
+    """Note what this request's public response depends on, for SharedResponses."""
+    request.environ[_STAMP] = (check, value)
+
+
+def article_stamp(slug: str) -> ArticleStamp:
+    """The article's stamp, or 404: one small query, outside the ORM session (the hot path)."""
+    check = partial(_read_article, db.engine, slug)
+    stamp = check()
+    if stamp is None:
+        abort(404)
+    _depends_on(check, stamp)
+    return stamp
+
+
 def site_stamp() -> datetime:
     """When anything public on the site last changed."""
-    with db.engine.connect() as connection:
-        return connection.execute(_SITE_STAMP).scalar() or utcnow()
+    check = partial(_read_site, db.engine)
+    changed_at = check()
+    _depends_on(check, changed_at)
+    return changed_at
 
 
 def change_key(key: str, changed_at: datetime) -> str:
@@ -131,7 +171,89 @@ def conditional_response(
         response = Response(cached[0], content_type=cached[1])
     if period is None:
         g.same_for_every_cookie = True  # feeds and API: no Vary: Cookie
+    _may_keep(period)
     return revalidate(response, etag, last_modified)
+
+
+def _may_keep(period: int | None) -> None:
+    """Let SharedResponses keep this answer while what it depends on stays the same."""
+    check, value = request.environ.get(_STAMP, (None, None))
+    if check is None:
+        return
+    if period is not None:  # the article page also changes with its form token's period
+        seconds = max(1, int(current_app.config["FORUM_FORM_STAMP_SECONDS"]))
+
+        def check_period(check: Check = check) -> Hashable:
+            return check(), int(time.time()) // seconds * seconds
+
+        check, value = check_period, (value, period)
+    request.environ[SHARED] = (check, value)
+
+
+@dataclass
+class _Kept:
+    check: Check
+    value: Hashable
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class SharedResponses:
+    """WSGI: a cookie-less GET of a shared page, answered from memory while current.
+
+    The answer every cookie-less reader gets is kept, whole (headers and bytes), as the
+    view built it; the next such request re-reads its stamp (one small query) and, if it
+    has not moved, gets those bytes without Flask's routing, sessions, sign-in and hooks,
+    which cost more than the page. So nothing is ever stale, not even for a second, and
+    each worker keeps its own few copies. Anything with a cookie, a conditional header or
+    another method goes to the app as usual.
+    """
+
+    MAX_KEPT = 64  # pages × sorts × hosts; a flood of odd query strings only clears it
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self.kept: dict[tuple, _Kept] = {}
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ["REQUEST_METHOD"] != "GET" or not _PERSONAL.isdisjoint(environ):
+            return self.app(environ, start_response)
+        key = tuple(environ.get(name) for name in _KEY)
+        kept = self.kept.get(key)
+        if kept is not None:
+            try:
+                current = kept.check() == kept.value
+            except SQLAlchemyError:
+                current = False  # the app answers, and says what went wrong
+            if current:
+                start_response(kept.status, kept.headers)
+                return [kept.body]
+            self.kept.pop(key, None)
+        answer: dict = {}
+
+        def capture(status: str, headers: list, exc_info: object = None) -> object:
+            answer.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, capture)
+        shared = environ.get(SHARED)
+        headers = answer.get("headers", [])
+        if (
+            shared is None
+            or not answer.get("status", "").startswith("200 ")
+            or any(name.lower() == "set-cookie" for name, _ in headers)
+        ):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        if len(self.kept) >= self.MAX_KEPT:
+            self.kept.clear()
+        self.kept[key] = _Kept(*shared, answer["status"], list(headers), data)
+        return [data]
 
 
 class _SessionInterface(SecureCookieSessionInterface):
