@@ -24,6 +24,7 @@ from flask import (
 )
 from sqlalchemy import delete, select, update
 
+from forum.comment_text import URGENT_MESSAGE, TextSource, set_comment_text
 from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
 from forum.forms import ActionForm, AuthorEditForm, EmailForm, EmptyForm
@@ -39,8 +40,8 @@ from forum.models import (
 )
 from forum.moderation import change_status, moderate
 from forum.notifications import DECISION_LINK_AGE, manage_link, subscription_confirmation
-from forum.sanitize import render_comment
-from forum.screening import body_digest
+from forum.safety import find_urgent_symptoms
+from forum.screening import Refused
 
 bp = Blueprint("account", __name__)
 
@@ -213,18 +214,30 @@ def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
         flash("A comment can be edited only in the first 15 minutes after posting.", "error")
         return redirect(url_for("account.my_comments"))
     form = AuthorEditForm(data={"body": comment.body} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        comment.body = form.body.data
-        comment.body_html = str(render_comment(comment.body))
-        comment.body_digest = body_digest(comment.body)
-        comment.highlights = ""
-        if comment.status is CommentStatus.APPROVED:
-            change_status(comment, CommentStatus.PENDING, action="author-edit")
-        db.session.commit()
-        flash("Your comment is saved. A moderator will review it before it is shown.", "success")
-        return redirect(url_for("account.my_comments"))
-    status = 422 if form.errors else 200
-    return render_template("account/edit.html", comment=comment, form=form), status
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("account/edit.html", comment=comment, form=form), status
+    try:
+        set_comment_text(
+            comment, form.body.data, TextSource.AUTHOR, confirmed=bool(form.post_anyway.data)
+        )
+    except Refused as refusal:
+        db.session.rollback()
+        page = render_template(
+            "account/edit.html",
+            comment=comment,
+            form=form,
+            question=refusal.decision.message,
+            urgent=bool(find_urgent_symptoms(form.body.data)),
+        )
+        return page, 422
+    if comment.status is CommentStatus.APPROVED:
+        change_status(comment, CommentStatus.PENDING, action="author-edit")
+    if comment.urgent:
+        flash(URGENT_MESSAGE, "urgent")
+    db.session.commit()
+    flash("Your comment is saved. A moderator will review it before it is shown.", "success")
+    return redirect(url_for("account.my_comments"))
 
 
 @bp.post("/manage/comments/<id:comment_id>/delete")

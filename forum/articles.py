@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from forum.comment_text import URGENT_MESSAGE
 from forum.conditional import article_stamp, conditional_response, keep_private
 from forum.discussion import (
     comments_with_experience,
@@ -62,11 +63,6 @@ OWN_COMMENTS_KEPT = 50
 REPORTED_KEY = "reported"
 REMEMBER_KEY = "commenter"  # name and e-mail, only if the person ticked "Save my name…"
 CLOSED = "Comments on this article are closed. Your text was not posted; it is kept below."
-URGENT_MESSAGE = (
-    "Your comment describes symptoms that need medical attention now. Please call your "
-    "local emergency number or go to the nearest emergency department. A comment section "
-    "cannot help in an emergency."
-)
 CSRF_FAILED = (
     "Your form could not be verified (it may have been open too long, or in another "
     "window). Your comment is kept below; please send it again."

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus, utcnow
 from forum.moderation import change_status
-from forum.sanitize import render_article, render_comment
+from forum.sanitize import render_article
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 REQUIRED_KEYS = ("slug", "title")
@@ -105,12 +106,11 @@ def _import_bundled_comments(article: Article, path: Path) -> int:
             depth=1,
             author_name=entry.get("author_name") or "A reader",
             author_email=None,
-            body=entry["body"],
-            body_html=str(render_comment(entry["body"])),
             status=CommentStatus.PENDING,
             external_id=external_id,
             created_at=created_at,
         )
+        set_comment_text(comment, entry["body"], TextSource.IMPORT)
         db.session.add(comment)
         db.session.flush()
         comment.root_id = comment.id

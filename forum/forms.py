@@ -204,6 +204,7 @@ class AuthorEditForm(FlaskForm):
             ),
         ],
     )
+    post_anyway = SubmitField("Save anyway")
 
 
 class LoginForm(FlaskForm):

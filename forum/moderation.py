@@ -10,12 +10,12 @@ does, once, so nothing is stored half-way.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import select, update
 
 from forum import notifications
+from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import (
     MAX_DEPTH,
@@ -30,8 +30,7 @@ from forum.models import (
     Report,
     utcnow,
 )
-from forum.sanitize import render_comment
-from forum.screening import Submission, body_digest, screen
+from forum.screening import Submission, screen
 
 REJECT_REASONS = {
     "spam": "Spam",
@@ -58,13 +57,8 @@ def submit_comment(sub: Submission) -> Comment:
         author_name=sub.author_name,
         author_email=sub.author_email,
         website=sub.website or None,
-        body=sub.body,
-        body_html=sub.body_html,
-        body_digest=sub.body_digest,
         status=CommentStatus.PENDING,
         screening_reasons="\n".join(reasons),
-        urgent=screening.urgent,
-        highlights=json.dumps(screening.highlights) if screening.highlights else "",
         author_role=sub.author_role,
         experience=sub.experience.build() if sub.experience else None,
         notify_on_publish=sub.notify_on_publish,
@@ -73,6 +67,7 @@ def submit_comment(sub: Submission) -> Comment:
         user_agent=(sub.user_agent or "")[:400] or None,
         created_at=sub.now,
     )
+    set_comment_text(comment, sub.body, TextSource.NEW, decisions=screening.text_decisions)
     db.session.add(comment)
     db.session.flush()  # the id is needed for root_id
     comment.root_id = parent.root_id if parent else comment.id
@@ -291,12 +286,8 @@ EDIT_PREVIOUS = "\n\nPrevious text:\n"
 def edit_comment(comment: Comment, body: str, reason: str, moderator: Moderator) -> ModerationEvent:
     """Replace a comment's text; the event keeps the reason and the text it replaced."""
     previous = comment.body
-    comment.body = body
-    comment.body_html = str(render_comment(body))
-    comment.body_digest = body_digest(body)
+    set_comment_text(comment, body, TextSource.MODERATOR)
     comment.edited_by_moderator_at = utcnow()
-    # The offsets were into the old text; what is left to flag is the moderator's call.
-    comment.highlights = ""
     if comment.is_public:
         _public_change(comment.article_id)
     return _log(moderator, "edit", comment=comment, reason=reason + EDIT_PREVIOUS + previous)

@@ -69,6 +69,22 @@ class Submission:
     def body_digest(self) -> str:
         return body_digest(self.body)
 
+    @classmethod
+    def about(cls, comment: Comment, body: str) -> Submission:
+        """New text for a comment already stored, with what is known of its sender."""
+        return cls(
+            article=comment.article,
+            parent=None,
+            author_name=comment.author_name,
+            author_email=comment.author_email or "",
+            website=comment.website,
+            body=body,
+            ip=comment.ip,
+            user_agent=comment.user_agent,
+            form_age=None,
+            author_role=comment.author_role,
+        )
+
 
 class Verdict(StrEnum):
     PUBLISH = "publish"
@@ -107,8 +123,8 @@ class Screening:
 
     status: CommentStatus
     reasons: list[str]
-    urgent: bool
-    highlights: list[Highlight]
+    # What TEXT_RULES decided, for forum.comment_text to write with the text.
+    text_decisions: list[Decision]
 
 
 Rule = Callable[[Submission], Decision | None]
@@ -339,26 +355,55 @@ def medical_advice(sub: Submission) -> Decision | None:
     )
 
 
+# The rules about the text alone: they run again whenever a comment's text changes
+# (an author's or a moderator's edit, an import), through forum.comment_text.
+TEXT_RULES: list[Rule] = [
+    many_links,
+    word_lists,
+    urgent_symptoms,
+    private_details,
+    medical_advice,
+]
 SCREENING_RULES: list[Rule] = [
     form_timing,
     honeypot,
     blocked_author,
     flood,
     duplicate,
-    many_links,
-    word_lists,
-    urgent_symptoms,
-    private_details,
-    medical_advice,
+    *TEXT_RULES,
     returning_author,
 ]
 
 _STRENGTH = {Verdict.PUBLISH: 0, Verdict.HOLD: 1, Verdict.SPAM: 2}
 
 
+def ask_first(decisions: list[Decision], confirmed: bool) -> None:
+    """Raise Refused with the questions to the person, unless they already said "post anyway"."""
+    questions = [d for d in decisions if d.verdict is Verdict.CONFIRM]
+    if questions and not confirmed:
+        message = " ".join(d.message for d in questions)
+        raise Refused(Decision(Verdict.REFUSE, "", message), needs_confirmation=True)
+
+
+def status_for(decisions: list[Decision]) -> CommentStatus:
+    """Spam beats hold, hold (and a question answered "post anyway") beats publish."""
+    verdicts = [Verdict.HOLD if d.verdict is Verdict.CONFIRM else d.verdict for d in decisions]
+    strongest = max(verdicts, key=_STRENGTH.__getitem__, default=None)
+    return {
+        Verdict.SPAM: CommentStatus.SPAM,
+        Verdict.PUBLISH: CommentStatus.APPROVED,
+    }.get(strongest, CommentStatus.PENDING)
+
+
+def check_text(sub: Submission) -> list[Decision]:
+    """What TEXT_RULES say about the text; they never refuse."""
+    return [d for rule in TEXT_RULES if (d := rule(sub)) is not None]
+
+
 def screen(sub: Submission) -> Screening:
     """The status a new comment starts with, and why; raises Refused if it is not stored."""
     decisions: list[Decision] = []
+    text_decisions: list[Decision] = []
     for rule in SCREENING_RULES:
         decision = rule(sub)
         if decision is None:
@@ -366,19 +411,11 @@ def screen(sub: Submission) -> Screening:
         if decision.verdict is Verdict.REFUSE:
             raise Refused(decision)
         decisions.append(decision)
-    questions = [d for d in decisions if d.verdict is Verdict.CONFIRM]
-    if questions and not sub.confirmed:
-        message = " ".join(d.message for d in questions)
-        raise Refused(Decision(Verdict.REFUSE, "", message), needs_confirmation=True)
-    verdicts = [Verdict.HOLD if d.verdict is Verdict.CONFIRM else d.verdict for d in decisions]
-    strongest = max(verdicts, key=_STRENGTH.__getitem__, default=None)
-    status = {
-        Verdict.SPAM: CommentStatus.SPAM,
-        Verdict.PUBLISH: CommentStatus.APPROVED,
-    }.get(strongest, CommentStatus.PENDING)
+        if rule in TEXT_RULES:
+            text_decisions.append(decision)
+    ask_first(decisions, sub.confirmed)
     return Screening(
-        status=status,
+        status=status_for(decisions),
         reasons=[d.reason for d in decisions],
-        urgent=any(d.urgent for d in decisions),
-        highlights=[h for d in decisions for h in d.highlights],
+        text_decisions=text_decisions,
     )

@@ -8,6 +8,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from forum.avatars import identicon
+from forum.comment_text import URGENT_MESSAGE
 from forum.experiences import CONDITIONS, SIDE_EFFECTS, describe
 from forum.forms import ROLE_LABELS
 from forum.sanitize import plain_excerpt
@@ -37,5 +38,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(describe, "describe_experience")
     app.add_template_filter(identicon, "avatar")
     app.jinja_env.globals.update(
-        role_labels=ROLE_LABELS, conditions=CONDITIONS, side_effects=SIDE_EFFECTS
+        role_labels=ROLE_LABELS,
+        conditions=CONDITIONS,
+        side_effects=SIDE_EFFECTS,
+        urgent_message=URGENT_MESSAGE,
     )

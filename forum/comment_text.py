@@ -1,0 +1,65 @@
+"""Setting a comment's text: the one path for new comments, edits and imports.
+
+Whichever way a text arrives (a new comment, its author's edit, a moderator's edit,
+an import), it is rendered and run through the screening's text rules here, so the
+urgent flag, the highlights, the moderator's reasons and what the writer is told
+are the same for the same text. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+from forum.models import Comment
+from forum.sanitize import render_comment
+from forum.screening import Decision, Submission, ask_first, body_digest, check_text
+
+URGENT_MESSAGE = (
+    "Your comment describes symptoms that need medical attention now. Please call your "
+    "local emergency number or go to the nearest emergency department. A comment section "
+    "cannot help in an emergency."
+)
+
+
+class TextSource(StrEnum):
+    NEW = "new"  # screened with the rest of the submission by forum.screening.screen
+    AUTHOR = "author"  # asked first about private details, as on a new comment
+    MODERATOR = "moderator"  # flagged, never asked
+    IMPORT = "import"  # history: flagged, never asked, never held for it
+
+
+def set_comment_text(
+    comment: Comment,
+    body: str,
+    source: TextSource,
+    *,
+    confirmed: bool = False,
+    decisions: list[Decision] | None = None,
+) -> list[Decision]:
+    """Put `body` into `comment`, rendered and flagged as the text rules say.
+
+    Returns the rules' decisions. An author who has not yet said "post anyway" is
+    asked about private details or advice first: Refused is raised and nothing changes.
+    `decisions` are passed in only for a new comment, screened already with its sender.
+    """
+    if decisions is None:
+        decisions = check_text(Submission.about(comment, body))
+    if source is TextSource.AUTHOR:
+        ask_first(decisions, confirmed)
+    if source is not TextSource.NEW:
+        comment.screening_reasons = _reasons_with_new_text(comment, decisions)
+    comment.body = body
+    comment.body_html = str(render_comment(body))
+    comment.body_digest = body_digest(body)
+    comment.urgent = any(d.urgent for d in decisions)
+    highlights = [h for d in decisions for h in d.highlights]
+    comment.highlights = json.dumps(highlights) if highlights else ""
+    return decisions
+
+
+def _reasons_with_new_text(comment: Comment, decisions: list[Decision]) -> str:
+    """The comment's reasons, with what the rules said of its old text replaced."""
+    old_text = {d.reason for d in check_text(Submission.about(comment, comment.body or ""))}
+    kept = [r for r in (comment.screening_reasons or "").splitlines() if r and r not in old_text]
+    return "\n".join(dict.fromkeys([*kept, *(d.reason for d in decisions)]))

@@ -1,0 +1,171 @@
+"""Private details: phone numbers, e-mail and street addresses, birth dates, record numbers."""
+
+from __future__ import annotations
+
+import re
+
+from forum.safety.text import QUOTES, Finding
+
+# --- private details -----------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+'-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}\b"
+)
+# "carl1970 at gmail dot com": people spell addresses out to get past filters.
+_DOT = r"(?:\s+dot\s+|\s?[(\[]dot[)\]]\s?)"
+# "jane dot doe at gmail dot com", "bob at hotmail.co.uk", "mum2020 @ gmail . com":
+# people spell addresses out to get past filters.
+_SPELLED_EMAIL = re.compile(
+    rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
+    r"(?:\s+at\s+|\s?[(\[]at[)\]]\s?|\s+@\s*|@\s+)[\w-]{1,63}"
+    rf"(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|fr|info|me|io|"
+    r"[a-z]{2}(?=\s?\.|\s+dot\b))){1,3}\b"
+)
+# "k a t e . w i l l s @ g m a i l . c o m"
+_SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
+_DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
+_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
+_REPEAT = r"(?:double|triple|treble)"
+# "oh seven seven double oh nine ...": a phone number read out in words.
+_PHONE_IN_WORDS = re.compile(
+    rf"(?i)\b(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b(?:[\s,-]{{1,3}}(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b){{5,20}}"
+)
+_MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
+# UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b")
+# A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
+_ZIP = re.compile(r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b")
+# A phone candidate is a bounded run of digits and separators; _is_phone judges it.
+_PHONE = re.compile(
+    r"(?<![\w.,/:$\u00a3\u20ac+-])\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?![\w/%]|[.,:][0-9])"
+)
+# A number followed by a unit is a dose, a lab value, a count or money.
+_UNIT_AFTER = re.compile(
+    r"(?i)\s?(?:mg|mcg|ml|g|kg|iu|units?|mmol|dl|l|%|donors?|patients?|people|times?|hours?|"
+    r"mins?|minutes?|days?|weeks?|months?|years?|dollars|pounds|euros)\b"
+)
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_DATE_LIKE = re.compile(
+    r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}|[0-9]{4}[.-][0-9]{1,4}(?:[.-][0-9]{1,2})?"
+)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORDINAL = (
+    r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|twentieth|thirtieth)"
+)
+_DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})"
+_FULL_DATE = (
+    r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\b|"
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b"
+)
+# Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
+# and "born in 1985" alone identifies nobody.
+_DOB = re.compile(
+    r"(?i)\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+(?:on|in))?|"
+    r"b(?:irth)?-?day(?:\s+is|'s))"
+    rf"[\s:,-]{{0,4}}(?:(?:mine|it)\s+is\s+|it'?s\s+|is\s+|was\s+)?(?:the\s+)?"
+    rf"(?P<value>{_FULL_DATE})"
+)
+# A cue, then a number-ish token. Letters may lead; later groups joined by a space
+# must start with a digit, so "MRN 00482915 if they ask" stops at the number.
+_RECORD = re.compile(
+    r"(?i)\b(?:mrn|hn|(?:quote\s+)?ref(?:erence)?(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
+    r"(?:hospital|hosp|patient|nhs|chi|insurance|member|policy|subscriber|medicare|medicaid|"
+    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|id))?\s?(?:id|number|no|num|#))"
+    r"(?:[a-z' ]{1,30}?\b(?:is|was)\b)?[\s:#.=-]{0,4}(?:(?:is|was)\b[\s:#.=-]{0,4})?"
+    r"(?P<value>[a-z]{0,4}[\s-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4})\b"
+)
+_RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
+# Street types that are also common words ("either way", "the drive") count only
+# when capitalised.
+_STREET_TYPE = (
+    r"(?:(?i:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|terrace|crescent|cres|"
+    r"highway|hwy|parkway|pkwy)|(?-i:Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|"
+    r"Mews|Grove|Hill|Walk))\b\.?"
+)
+# Words that cannot be part of a street name: "3 rounds at St Luke's" and "room 12 on
+# the 4th floor" are not addresses.
+_NOT_STREET_WORD = (
+    r"(?:at|in|on|to|and|or|of|my|your|our|the|a|an|for|from|with|per|by|is|was|are|were|"
+    r"x|mg|ml|hours?|mins?|days?|weeks?|months?|years?|rounds?|infusions?|times?)\b"
+)
+_STREET = re.compile(
+    r"(?i)(?<![\w$\u00a3\u20ac.,/-])[0-9]{1,5}[a-z]?\s+"
+    rf"(?:(?!{_NOT_STREET_WORD})[a-z][a-z'.-]{{0,20}}\s+){{1,3}}{_STREET_TYPE}"
+    r"(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
+    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b"
+)
+
+
+def _is_phone(text: str, m: re.Match[str]) -> bool:
+    candidate, international = m.group(), m.group().startswith("+")
+    groups = re.findall(r"[0-9]+", candidate)
+    digits = sum(map(len, groups))
+    if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
+        return False
+    if len(groups) == 1 and digits < 10 and not international:
+        return False  # a bare short number is a count or a code
+    if all(_YEAR.fullmatch(g) for g in groups) or _DATE_LIKE.fullmatch(candidate):
+        return False  # "2019 2020 2021", "14.03.2023"
+    if (_YEAR.fullmatch(groups[0]) and digits <= 10) or re.search(r"[0-9]\.[0-9]\b", candidate):
+        return False  # "2024-09-12", "lot 2023-0417"; decimals "5.6 4.8 3.9"
+    if international:
+        return True
+    # A list of small numbers, or "1 000 000" written the French way.
+    return max(map(len, groups)) >= 3 and not re.fullmatch(r"[0-9]{1,3}(?: [0-9]{3})+", candidate)
+
+
+_PRIVATE = [
+    ("email", "an e-mail address", _EMAIL, 0),
+    ("email", "an e-mail address", _SPELLED_EMAIL, 0),
+    ("email", "an e-mail address", _SPACED_EMAIL, 0),
+    ("street_address", "a street address", _STREET, 0),
+    ("street_address", "a postcode", _POSTCODE, 0),
+    ("street_address", "a street address", _ZIP, 0),
+    ("date_of_birth", "a date of birth", _DOB, "value"),
+    ("record_number", "a medical record or insurance number", _RECORD, "value"),
+]
+
+
+def find_private_details(text: str) -> list[Finding]:
+    """Phone numbers, e-mail addresses, street addresses, birth dates, record numbers."""
+    text = text.translate(QUOTES)
+    found = [
+        Finding(kind, label, *m.span(group))
+        for kind, label, pattern, group in _PRIVATE
+        for m in pattern.finditer(text)
+        if kind != "record_number" or len(re.sub(r"\W", "", m[group])) >= _RECORD_MIN_LENGTH
+    ]
+    # A phone-shaped number inside something already found (an NHS number, a policy
+    # number, a date of birth) is that thing, not a phone.
+    taken = [(f.start, f.end) for f in found]
+    found += [
+        Finding("phone", "a phone number", *m.span())
+        for m in _PHONE.finditer(text)
+        if _is_phone(text, m) and not any(s < m.end() and m.start() < e for s, e in taken)
+    ]
+    found += [
+        Finding("phone", "a phone number", *m.span())
+        for m in _PHONE_IN_WORDS.finditer(text)
+        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS
+    ]
+    return sorted(found, key=lambda f: f.start)
+
+
+def _digits_in_words(phrase: str) -> int:
+    """How many digits "oh seven double five ..." stands for."""
+    digits, repeat = 0, 1
+    for word in re.findall(r"[a-z]+", phrase.lower()):
+        if word in ("double", "triple", "treble"):
+            repeat = 2 if word == "double" else 3
+        elif word in _DIGIT_WORDS:
+            digits, repeat = digits + repeat, 1
+    return digits
