@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Engine, bindparam, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import is_resource_modified
 
@@ -197,17 +197,35 @@ class _Kept:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+    checked: float = 0.0  # time.monotonic() of the last check that found it current
+    commits: int = -1  # this process's commit count then
+
+
+class _Commits:
+    """Commits made by this process: a kept answer is checked again after any of them,
+    so a change made here shows at once here; other processes see it within a second."""
+
+    count = 0
+
+    @classmethod
+    def seen(cls, *args: object) -> None:
+        cls.count += 1
+
+
+RECHECK_SECONDS = 1.0  # how long a kept answer is served without reading its stamp again
 
 
 class SharedResponses:
     """WSGI: a cookie-less GET of a shared page, answered from memory while current.
 
     The answer every cookie-less reader gets is kept, whole (headers and bytes), as the
-    view built it; the next such request re-reads its stamp (one small query) and, if it
-    has not moved, gets those bytes without Flask's routing, sessions, sign-in and hooks,
-    which cost more than the page. So nothing is ever stale, not even for a second, and
-    each worker keeps its own few copies. Anything with a cookie, a conditional header or
-    another method goes to the app as usual.
+    view built it, and handed out without Flask's routing, sessions, sign-in and hooks,
+    which cost more than the page. Its stamp (one small query) is read again before it is
+    served if a second has passed or this process has committed anything since the last
+    check: a change shows at once in the process that made it and within a second in the
+    others (well inside what nginx or a CDN may keep). Each worker keeps its own few
+    copies. Anything with a cookie, a conditional header or another method goes to the
+    app as usual.
     """
 
     MAX_KEPT = 64  # pages × sorts × hosts; a flood of odd query strings only clears it
@@ -222,10 +240,14 @@ class SharedResponses:
         key = tuple(environ.get(name) for name in _KEY)
         kept = self.kept.get(key)
         if kept is not None:
-            try:
-                current = kept.check() == kept.value
-            except SQLAlchemyError:
-                current = False  # the app answers, and says what went wrong
+            now, commits = time.monotonic(), _Commits.count
+            current = kept.commits == commits and now - kept.checked < RECHECK_SECONDS
+            if not current:
+                try:
+                    current = kept.check() == kept.value
+                except SQLAlchemyError:
+                    current = False  # the app answers, and says what went wrong
+                kept.checked, kept.commits = now, commits
             if current:
                 start_response(kept.status, kept.headers)
                 return [kept.body]
@@ -236,6 +258,7 @@ class SharedResponses:
             answer.update(status=status, headers=headers)
             return start_response(status, headers, exc_info)
 
+        started, commits = time.monotonic(), _Commits.count
         body = self.app(environ, capture)
         shared = environ.get(SHARED)
         headers = answer.get("headers", [])
@@ -252,7 +275,8 @@ class SharedResponses:
                 body.close()
         if len(self.kept) >= self.MAX_KEPT:
             self.kept.clear()
-        self.kept[key] = _Kept(*shared, answer["status"], list(headers), data)
+        # Current as of before the view read its stamp: a commit since means a re-check.
+        self.kept[key] = _Kept(*shared, answer["status"], list(headers), data, started, commits)
         return [data]
 
 
@@ -274,5 +298,7 @@ def _private_unless_said(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    if not event.contains(Engine, "commit", _Commits.seen):
+        event.listen(Engine, "commit", _Commits.seen)
     app.after_request(_private_unless_said)
     app.session_interface = _SessionInterface()

@@ -14,21 +14,25 @@ keep) cannot say when this reader fetched it. So (README, "The time trap"):
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import current_app
 
+from forum.conditional import RECHECK_SECONDS
 from forum.forgery import FormToken
 from forum.screening import form_age
 from forum.settings import current_settings
 
 
 def shared_page_lag() -> int:
-    """The most a shared page's token can be older than the page's fetch: its period, plus
-    what nginx or a CDN may keep (s-maxage) and then serve stale while revalidating."""
+    """The most a shared page's token can be older than the page's fetch: its period, the
+    second an app server may serve it from memory unchecked, and what nginx or a CDN may
+    keep (s-maxage) and then serve stale while revalidating."""
     config = current_app.config
     return (
         config["FORUM_FORM_STAMP_SECONDS"]
+        + math.ceil(RECHECK_SECONDS)
         + config["FORUM_SHARED_MAX_AGE"]
         + config["FORUM_STALE_WHILE_REVALIDATE"]
     )

@@ -49,8 +49,8 @@ def test_a_new_reader_of_a_warm_page_costs_one_query(app):
         with counted_queries(app) as queries:
             response = app.test_client().get(path)
         assert response.status_code == 200, path
-        # The article (or the site's change stamp) is read; nothing else.
-        assert queries["n"] == 1, (path, queries["n"])
+        # At most the article's (or the site's) change stamp is read, once a second.
+        assert queries["n"] <= 1, (path, queries["n"])
 
 
 def test_every_reader_gets_the_same_page_and_its_form_works_for_each(app):

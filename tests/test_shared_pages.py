@@ -3,6 +3,7 @@ Metadata and article-bound form tokens, and the time trap on a page a cache hand
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import urllib.error
 import urllib.parse
@@ -11,7 +12,7 @@ import urllib.request
 import pytest
 from flask import Flask
 
-from forum import forgery
+from forum import conditional, forgery
 from forum.extensions import db
 from forum.models import Comment, CommentStatus
 from forum.time_trap import shared_page_lag
@@ -98,6 +99,25 @@ def test_the_etag_follows_the_change_stamp(app, client, mod_client):
     assert app.test_client().get(ARTICLE_PATH).headers["ETag"] == etag
     approved(client, mod_client, body="A change that every reader must see")
     assert app.test_client().get(ARTICLE_PATH).headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_kept_page_shows_another_processs_change_within_a_second(app, database_url, monkeypatch):
+    first = app.test_client().get(ARTICLE_PATH)
+    assert app.test_client().get(ARTICLE_PATH).data == first.data  # kept, answered from memory
+    # Another process changes the discussion (a plain sqlite3 connection: no commit seen here).
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+        other.execute("UPDATE article SET comments_changed_at = '2031-01-01 00:00:00'")
+    other.close()
+    monkeypatch.setattr(conditional, "RECHECK_SECONDS", 0.0)  # a second has passed
+    assert app.test_client().get(ARTICLE_PATH).headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_page_kept_in_memory_is_the_one_flask_builds(app):
+    """The answer from memory has every header the app gave it, security headers included."""
+    built, kept = app.test_client().get(ARTICLE_PATH), app.test_client().get(ARTICLE_PATH)
+    assert sorted(built.headers.items()) == sorted(kept.headers.items())
+    assert "frame-ancestors 'none'" in kept.headers["Content-Security-Policy"]
 
 
 def _assert_personal(response) -> None:
@@ -241,7 +261,9 @@ def test_an_expired_form_token_gets_400_and_a_fresh_one(app, client, monkeypatch
 
 # --- The time trap on a shared page -------------------------------------------------------
 
-TRAP = pytest.mark.parametrize("app_config", [{"FORUM_MIN_FORM_SECONDS": 3}])
+TRAP = pytest.mark.parametrize(
+    "app_config", [{"FORUM_MIN_FORM_SECONDS": 3, "FORUM_FORM_STAMP_SECONDS": 15}]
+)
 
 
 @TRAP
