@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test lint system-packages clean bench
+.PHONY: run check test lint system-packages clean bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ system-packages:
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The quick tier for everyday work: lint, then every test but the browser and system
+# tiers, on SQLite only. `make test` runs them all, on both databases.
+check: $(BIN)/.installed-test lint
+	FORUM_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -q -m "not browser and not system"
 
 # CI runs exactly this: lint, the whole test suite, then the scanners of `make security`.
 test: system-packages $(BIN)/.installed-test $(AXE) lint

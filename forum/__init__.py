@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         security,
         templating,
     )
+    from forum.accounts import recovery, team, views  # noqa: F401 - they add to views.bp
     from forum.config import from_environment
     from forum.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
@@ -70,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         moderation_log.bp,
         feeds.bp,
         api.bp,
+        views.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

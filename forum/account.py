@@ -22,8 +22,10 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import delete, select, update
 
+from forum.accounts.roles import must_enrol
 from forum.comment_text import URGENT_MESSAGE, TextSource, set_comment_text
 from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
@@ -42,6 +44,7 @@ from forum.moderation import change_status, moderate
 from forum.notifications import DECISION_LINK_AGE, manage_link, subscription_confirmation
 from forum.safety import find_urgent_symptoms
 from forum.screening import Refused
+from forum.settings import current_settings
 
 bp = Blueprint("account", __name__)
 
@@ -61,7 +64,7 @@ def privacy() -> str:
 @limiter.limit("5 per hour")
 def subscribe(slug: str) -> Response | tuple[str, int]:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
+    if article is None or not article.is_public:
         abort(404)
     form = EmailForm()
     if not form.validate_on_submit():
@@ -334,6 +337,13 @@ def decide(token: str) -> Response | tuple[str, int] | str:
         return render_template("account/link_invalid.html"), 404
     if token_used(payload):
         return render_template("account/link_invalid.html", used=True), 410
+    # Where two-factor is required, a link from the mailbox is not enough on its own: the
+    # moderator it was sent to signs in (with their code) first, then acts.
+    signed_in_as_them = current_user.is_authenticated and current_user.id == moderator.id
+    if current_settings().two_factor_required and not signed_in_as_them:
+        return redirect(url_for("auth.login", next=request.path))
+    if signed_in_as_them and must_enrol(current_user):
+        return redirect(url_for("accounts.two_factor"))
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         if not use_token(payload):

@@ -77,7 +77,8 @@ def index() -> str:
 
 def _article_or_404(slug: str) -> Article:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
+    # An article kept from the public (an imported draft, say) is there for moderators only.
+    if article is None or not (article.is_public or current_user.is_authenticated):
         abort(404)
     return article
 

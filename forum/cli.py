@@ -12,11 +12,13 @@ from flask.cli import AppGroup
 from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
+from forum.accounts.passwords import password_problem
+from forum.accounts.service import log_event
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
 from forum.housekeeping import purge
 from forum.mail import send_due
-from forum.models import Comment, CommentStatus, Moderator
+from forum.models import Comment, CommentStatus, Moderator, ModeratorRole
 from forum.notifications import moderator_digest
 from forum.porting.commands import COMMANDS as PORTING_COMMANDS
 
@@ -41,8 +43,10 @@ def import_article_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"{result.article.slug}: {state}, {added} bundled comment(s) added")
 
 
-def _create_moderator(email: str, password: str, name: str = "") -> Moderator:
-    moderator = Moderator(email=email.strip().lower(), name=name)
+def _create_moderator(
+    email: str, password: str, name: str = "", role: ModeratorRole = ModeratorRole.ADMIN
+) -> Moderator:
+    moderator = Moderator(email=email.strip().lower(), name=name, role=role)
     moderator.set_password(password)
     db.session.add(moderator)
     db.session.commit()
@@ -52,15 +56,23 @@ def _create_moderator(email: str, password: str, name: str = "") -> Moderator:
 @forum_cli.command("create-moderator")
 @click.argument("email")
 @click.option("--name", default="", help="The name shown to other moderators.")
-def create_moderator_command(email: str, name: str) -> None:
-    """Add a moderator; the password is asked for (or read from standard input)."""
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in ModeratorRole]),
+    default=ModeratorRole.ADMIN.value,
+    show_default=True,
+    help="admin: everything; moderator: the queue only.",
+)
+def create_moderator_command(email: str, name: str, role: str) -> None:
+    """Add an account (an admin unless --role says otherwise); the password is asked for
+    (or read from standard input)."""
     if "@" not in email:
         raise click.BadParameter("expected an e-mail address", param_hint="EMAIL")
     exists = db.session.scalar(select(Moderator.id).where(Moderator.email == email.lower()))
     if exists:
         raise click.ClickException(f"A moderator with the e-mail {email} already exists.")
-    _create_moderator(email, _read_new_password(), name)
-    click.echo(f"Moderator {email.lower()} created.")
+    _create_moderator(email, _read_new_password(), name, ModeratorRole(role))
+    click.echo(f"{role.capitalize()} {email.lower()} created.")
 
 
 def _read_new_password() -> str:
@@ -68,8 +80,9 @@ def _read_new_password() -> str:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        raise click.ClickException("The password needs at least 10 characters.")
+    # No account made here has two-factor yet: the longer minimum applies.
+    if problem := password_problem(password, two_factor=False):
+        raise click.ClickException(problem)
     return password
 
 
@@ -83,8 +96,25 @@ def set_password_command(email: str) -> None:
         raise click.ClickException(f"No moderator has the e-mail {email}.")
     moderator.set_password(_read_new_password())
     moderator.failed_logins, moderator.locked_until = 0, None
+    moderator.session_version += 1  # sessions begun with the old password end
     db.session.commit()
     click.echo(f"New password set for {moderator.email}.")
+
+
+@forum_cli.command("remove-two-factor")
+@click.argument("email")
+def remove_two_factor_command(email: str) -> None:
+    """Turn two-factor off for an account whose phone and recovery codes are both lost;
+    its sessions end. It signs in with its password, and sets two-factor up again."""
+    moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.lower()))
+    if moderator is None:
+        raise click.ClickException(f"No moderator has the e-mail {email}.")
+    moderator.totp_secret = moderator.totp_last_step = None
+    moderator.recovery_codes = ""
+    moderator.session_version += 1
+    log_event(None, "two-factor-off", moderator, "from the shell")
+    db.session.commit()
+    click.echo(f"Two-factor sign-in is off for {moderator.email}.")
 
 
 @forum_cli.command("ensure-moderator")
@@ -92,10 +122,10 @@ def ensure_moderator_command() -> None:
     """On a forum with no moderator, create one and print its e-mail and password once."""
     if db.session.scalar(select(func.count(Moderator.id))):
         return
-    password = secrets.token_urlsafe(12)
-    _create_moderator(DEFAULT_MODERATOR_EMAIL, password, "Moderator")
+    password = secrets.token_urlsafe(16)  # 22 characters: over the 15 asked without two-factor
+    _create_moderator(DEFAULT_MODERATOR_EMAIL, password, "Moderator", ModeratorRole.ADMIN)
     click.echo(
-        "\nA moderator account was created. Sign in at /login with:\n"
+        "\nAn admin account was created. Sign in at /login with:\n"
         f"  e-mail:   {DEFAULT_MODERATOR_EMAIL}\n"
         f"  password: {password}\n"
         "This password is shown only once.\n"

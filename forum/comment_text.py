@@ -60,6 +60,8 @@ def set_comment_text(
 
 def _reasons_with_new_text(comment: Comment, decisions: list[Decision]) -> str:
     """The comment's reasons, with what the rules said of its old text replaced."""
-    old_text = {d.reason for d in check_text(Submission.about(comment, comment.body or ""))}
+    if comment.body is None:  # a new comment: nothing said of an old text
+        return "\n".join(d.reason for d in decisions)
+    old_text = {d.reason for d in check_text(Submission.about(comment, comment.body))}
     kept = [r for r in (comment.screening_reasons or "").splitlines() if r and r not in old_text]
     return "\n".join(dict.fromkeys([*kept, *(d.reason for d in decisions)]))

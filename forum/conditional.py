@@ -57,7 +57,7 @@ _ARTICLE_STAMP = select(
     Article.comments_closed,
     Article.close_comments_after_days,
     Article.published_at,
-).where(Article.slug == bindparam("slug"))
+).where(Article.slug == bindparam("slug"), Article.unpublished_reason.is_(None))
 _SITE_STAMP = select(func.max(Article.comments_changed_at))
 
 
@@ -84,7 +84,7 @@ def _depends_on(check: Check, value: Hashable) -> None:
 
 
 def article_stamp(slug: str) -> ArticleStamp:
-    """The article's stamp, or 404: one small query, outside the ORM session (the hot path)."""
+    """The public article's stamp, or 404: one small query outside the ORM session (hot path)."""
     check = partial(_read_article, db.engine, slug)
     stamp = check()
     if stamp is None:

@@ -102,4 +102,13 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_API_PER_PAGE": 50,
         "FORUM_FEED_ITEMS": 20,
         "FORUM_QUEUE_PER_PAGE": 50,
+        # Moderators' sessions: an absolute limit, and a limit on time without a request.
+        "FORUM_SESSION_MAX_AGE": timedelta(hours=float(env("FORUM_SESSION_HOURS", "12"))),
+        "FORUM_SESSION_IDLE": timedelta(minutes=float(env("FORUM_SESSION_IDLE_MINUTES", "30"))),
+        "FORUM_INVITATION_AGE": timedelta(days=7),
+        "FORUM_RESET_LINK_AGE": timedelta(hours=1),
+        # The starting value of the admin setting "Two-factor required for everyone".
+        "FORUM_TWO_FACTOR_REQUIRED": _flag(env("FORUM_TWO_FACTOR_REQUIRED", "false")),
+        # Argon2id cost (OWASP's first choice: 19 MiB, 2 passes); tests lower it.
+        "FORUM_PASSWORD_HASH": {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
     }

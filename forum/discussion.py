@@ -24,13 +24,25 @@ from forum.models import (
 )
 
 
+def unpublished_article_ids() -> Select[tuple[int]]:
+    """Articles kept for moderators only (an import's drafts and protected posts)."""
+    return select(Article.id).where(Article.unpublished_reason.is_not(None))
+
+
 def published_comments() -> Select[tuple[Comment]]:
-    """Every comment the public may see."""
-    return select(Comment).where(Comment.status == CommentStatus.APPROVED)
+    """Every comment the public may see: approved, on an article the public may see."""
+    return select(Comment).where(
+        Comment.status == CommentStatus.APPROVED,
+        Comment.article_id.not_in(unpublished_article_ids()),
+    )
 
 
 def published_articles() -> Select[tuple[Article]]:
-    return select(Article).order_by(Article.published_at.desc(), Article.id.desc())
+    return (
+        select(Article)
+        .where(Article.unpublished_reason.is_(None))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
 
 
 @dataclass

@@ -15,7 +15,7 @@ from forum.discussion import published_comments
 from forum.extensions import db
 from forum.links import absolute_url, comment_guid, comment_url
 from forum.models import Article, Comment
-from forum.sanitize import plain_excerpt
+from forum.sanitize import plain_excerpt, plain_name
 
 bp = Blueprint("feeds", __name__)
 
@@ -41,10 +41,13 @@ def _build_feed(
         # The link finds the comment's page; the guid must not change when that page does.
         entry.guid(comment_guid(comment), permalink=False)
         entry.link(href=comment_url(comment))
-        entry.title(f"Comment on {comment.article.short_title} by {comment.author_name}")
+        # Names are plain text from submission on; rows stored before are made so here too,
+        # since many feed readers render titles as HTML.
+        name = plain_name(comment.author_name)
+        entry.title(f"Comment on {comment.article.short_title} by {name}")
         entry.description(comment.body_html)
         entry.pubDate(comment.created_at)
-        entry.dc.dc_creator(comment.author_name)
+        entry.dc.dc_creator(name)
     return Response(fg.rss_str(pretty=False), mimetype=RSS_TYPE)
 
 

@@ -26,9 +26,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from forum.conditional import article_stamp
 from forum.extensions import csrf, db
-from forum.models import Comment
+from forum.models import Article, Comment
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # The public forms, by endpoint: where the article they belong to is found.
@@ -134,10 +133,11 @@ def _origin_of(url: str) -> str:
 def _article_of_public_form() -> int:
     """The article that the public form being posted belongs to; 404 if there is none."""
     args = request.view_args or {}
-    if request.endpoint in BY_SLUG:
-        return article_stamp(args.get("slug", "")).id
-    comment_id = args.get("comment_id")
-    article_id = db.session.scalar(select(Comment.article_id).where(Comment.id == comment_id))
+    if request.endpoint in BY_SLUG:  # public or not: the view says who may post there
+        query = select(Article.id).where(Article.slug == args.get("slug", ""))
+    else:
+        query = select(Comment.article_id).where(Comment.id == args.get("comment_id"))
+    article_id = db.session.scalar(query)
     if article_id is None:
         raise NotFound()
     return article_id

@@ -37,7 +37,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forum.experiences import CONDITIONS, HELPED, ONSETS, ROUTES, SIDE_EFFECTS, TREATMENTS
 from forum.models import AuthorRole
 from forum.moderation import REJECT_REASONS
-from forum.sanitize import normalize_text
+from forum.sanitize import normalize_text, plain_name
 
 BODY_MAX = 5000
 NAME_MAX = 80
@@ -61,6 +61,12 @@ def _email_address(form: FlaskForm, field: EmailField) -> None:
         raise ValidationError(
             "Please enter a valid email address, such as name@example.org."
         ) from error
+
+
+def _name_as_text(form: FlaskForm, field: StringField) -> None:
+    # Markup is stripped from names when a comment is saved: one made of nothing else is empty.
+    if field.data and not plain_name(field.data):
+        raise ValidationError("Please enter your name as plain text, without HTML tags.")
 
 
 NOT_A_WEB_ADDRESS = "Please enter a web address starting with http:// or https://."
@@ -108,6 +114,7 @@ class CommentForm(FlaskForm):
         filters=[_clean_line],
         validators=[
             DataRequired("Please enter your name."),
+            _name_as_text,
             Length(max=NAME_MAX, message=f"Please keep your name under {NAME_MAX} characters."),
         ],
     )
@@ -304,6 +311,7 @@ class SettingsForm(FlaskForm):
     moderator_digest = BooleanField(
         "Send moderators one e-mail a day listing waiting comments, instead of one each"
     )
+    two_factor_required = BooleanField("Two-factor required for everyone")
     submit = SubmitField("Save settings")
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
 from sqlalchemy.types import TypeDecorator
-from werkzeug.security import check_password_hash, generate_password_hash
 
 MAX_DEPTH = 5  # replies nest at most this many levels; deeper replies attach at this level
 
@@ -106,6 +105,13 @@ class Article(Base):
     # Moderators close new comments by hand, or after a number of days from publication.
     comments_closed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     close_comments_after_days: Mapped[int | None] = mapped_column()
+    # Why no one but moderators may see it ("password-protected on WordPress", say): an
+    # import keeps such a post and its comments without publishing them. None: public.
+    unpublished_reason: Mapped[str | None] = mapped_column(String(200))
+
+    @property
+    def is_public(self) -> bool:
+        return self.unpublished_reason is None
 
     @property
     def accepts_comments(self) -> bool:
@@ -196,6 +202,11 @@ class Comment(Base):
         return self.status == CommentStatus.APPROVED
 
 
+class ModeratorRole(StrEnum):
+    ADMIN = "admin"  # everything, plus the team, the settings, blocks and closing articles
+    MODERATOR = "moderator"  # the queue and its actions
+
+
 class Moderator(UserMixin, Base):
     __tablename__ = "moderator"
 
@@ -205,20 +216,44 @@ class Moderator(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Failed sign-ins in the current window, and the lock they may have caused.
+    # Failed sign-ins (passwords and two-factor codes) in the current window, and the lock.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     failed_logins_since: Mapped[datetime | None] = mapped_column()
     locked_until: Mapped[datetime | None] = mapped_column()
+    # Accounts made before roles existed could do everything: they stay admins.
+    role: Mapped[ModeratorRole] = mapped_column(
+        _enum(ModeratorRole), default=ModeratorRole.ADMIN, server_default="admin"
+    )
+    last_sign_in_at: Mapped[datetime | None] = mapped_column()
+    # Every session carries the version it began with; bumping it signs out everywhere.
+    session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # TOTP (RFC 6238): the base32 secret, and the last time step accepted (no replays).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
+    # Unused recovery codes, each hashed, as a JSON list.
+    recovery_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        from forum.accounts.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        from forum.accounts.passwords import verify_password
+
+        return verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is ModeratorRole.ADMIN
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def display_name(self) -> str:
@@ -242,6 +277,10 @@ class ModerationEvent(Base):
     moderator_id: Mapped[int | None] = mapped_column(
         ForeignKey("moderator.id", ondelete="SET NULL"), index=True
     )
+    # The account acted upon (invitations, roles, passwords, two-factor), if any.
+    target_moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderator.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(40), index=True)
     from_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     to_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
@@ -251,7 +290,8 @@ class ModerationEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     comment: Mapped[Comment | None] = relationship()
-    moderator: Mapped[Moderator | None] = relationship()
+    moderator: Mapped[Moderator | None] = relationship(foreign_keys=[moderator_id])
+    target_moderator: Mapped[Moderator | None] = relationship(foreign_keys=[target_moderator_id])
 
 
 class BlockKind(StrEnum):

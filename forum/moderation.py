@@ -10,6 +10,7 @@ does, once, so nothing is stored half-way.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -30,6 +31,7 @@ from forum.models import (
     Report,
     utcnow,
 )
+from forum.sanitize import plain_name
 from forum.screening import Submission, screen
 
 REJECT_REASONS = {
@@ -47,6 +49,9 @@ HIDDEN_BY_REPORTS = "hidden-by-reports"
 
 def submit_comment(sub: Submission) -> Comment:
     """Screen a new comment and add it to the session; raises Refused instead of storing it."""
+    # Names reach feeds and e-mails whose readers may render them as HTML: markup goes
+    # here, once, as WordPress strips it on saving (the form still shows what was typed).
+    sub = replace(sub, author_name=plain_name(sub.author_name))
     screening = screen(sub)
     status, reasons = screening.status, screening.reasons
     parent = sub.parent

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from forum.auth import moderator_required
+from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
 from forum.forms import ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.models import Article, Comment, ModerationEvent, Moderator
@@ -46,6 +46,21 @@ ACTION_LABELS = {
     "unblock-email": "Lifted an e-mail block",
     "unblock-domain": "Lifted a domain block",
     "unblock-ip": "Lifted an IP block",
+    "two-factor-required": "Made two-factor required for everyone",
+    "two-factor-optional": "Made two-factor optional",
+    "invite": "Invited to the team",
+    "join": "Joined the team",
+    "role": "Changed a role",
+    "disable": "Disabled an account",
+    "enable": "Enabled an account",
+    "password-change": "Changed their password",
+    "password-reset-request": "Asked for a password reset link",
+    "password-reset": "Reset their password",
+    "two-factor-on": "Turned two-factor sign-in on",
+    "two-factor-off": "Turned two-factor sign-in off",
+    "recovery-codes": "Made new recovery codes",
+    "recovery-code-used": "Signed in with a recovery code",
+    "sign-out-everywhere": "Signed out everywhere",
 }
 
 
@@ -93,6 +108,7 @@ def log() -> tuple[str, int]:
     events = db.session.scalars(
         query.options(
             selectinload(ModerationEvent.moderator),
+            selectinload(ModerationEvent.target_moderator),
             selectinload(ModerationEvent.comment).selectinload(Comment.article),
         )
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
@@ -138,14 +154,14 @@ def _article_forms() -> tuple[list[Article], dict[int, ArticleCommentsForm]]:
 
 
 @bp.get("/articles")
-@moderator_required
+@admin_required
 def articles() -> str:
     found, forms = _article_forms()
     return render_template("queue/articles.html", articles=found, forms=forms)
 
 
 @bp.post("/articles/<id:article_id>")
-@moderator_required
+@admin_required
 def save_article(article_id: int) -> Response | tuple[str, int]:
     article = row_or_404(Article, article_id)
     form = ArticleCommentsForm()

@@ -125,7 +125,8 @@ def on_status_change(
     comment: Comment, old: CommentStatus, reason_code: str | None, first_approval: bool
 ) -> None:
     """Called by forum.moderation whenever a comment changes status."""
-    if first_approval:
+    # On an article kept from the public, approval publishes nothing: no one is told.
+    if first_approval and comment.article.is_public:
         comment_published(comment)
         reply_published(comment)
         new_comment_for_subscribers(comment)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from forum.auth import moderator_required
+from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
 from forum.forms import (
     ROLE_LABELS,
@@ -333,7 +333,7 @@ def note(comment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/comments/<id:comment_id>/block")
-@moderator_required
+@admin_required
 def block(comment_id: int) -> Response:
     form = BlockForm()
     comment = _comment_or_404(comment_id)
@@ -353,7 +353,7 @@ def block(comment_id: int) -> Response:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@moderator_required
+@admin_required
 def settings() -> Response | tuple[str, int]:
     current = current_settings()
     names = [f.name for f in fields(ForumSettings)]
@@ -367,6 +367,10 @@ def settings() -> Response | tuple[str, int]:
             changes[words] = tuple(changes[words].splitlines())
         save_settings(**changes)
         db.session.add(ModerationEvent(moderator_id=current_user.id, action="settings"))
+        if changes["two_factor_required"] != current.two_factor_required:
+            required = changes["two_factor_required"]
+            action = "two-factor-required" if required else "two-factor-optional"
+            db.session.add(ModerationEvent(moderator_id=current_user.id, action=action))
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("queue.settings"))
@@ -383,7 +387,7 @@ def settings() -> Response | tuple[str, int]:
 
 
 @bp.post("/blocks/<id:block_id>/lift")
-@moderator_required
+@admin_required
 def lift(block_id: int) -> Response:
     found = row_or_404(Block, block_id)
     lift_block(found, current_user)

@@ -69,6 +69,25 @@ def normalize_text(value: str | None) -> str:
     return _UNWANTED_CHARS.sub("", value)
 
 
+# Anything a browser could read as a tag: "<" then a letter, "/", "!" or "?", up to ">" or
+# the end. "Ann <3" keeps its heart and "A < B" its signs; "<b onmouseover=…>Ann</b>" and
+# "<svg/onload=…" lose their markup.
+_TAG = re.compile(r"<[/!?a-zA-Z][^>]*(?:>|$)")
+
+
+def plain_name(value: str) -> str:
+    """A commenter's name as plain text: tags are removed, as WordPress does on saving.
+
+    Names reach feeds, e-mails and readers that render titles as HTML, so markup in a name
+    is removed when it is submitted (and imported), never only escaped.
+    """
+    while True:  # "<<b>script>" leaves "<script>" after one pass
+        stripped = _TAG.sub("", value)
+        if stripped == value:
+            return " ".join(stripped.split())
+        value = stripped
+
+
 def render_comment(text: str) -> Markup:
     """A comment's text as the HTML that every public page, feed and API response shows."""
     html = _comment_markdown.render(text)

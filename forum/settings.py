@@ -25,6 +25,7 @@ class ForumSettings:
     approve_returning_authors: bool
     review_time: str  # told to people whose comment waits, e.g. "within 2 days"
     moderator_digest: bool  # one e-mail a day to moderators instead of one per held comment
+    two_factor_required: bool  # accounts without two-factor enrol before seeing the queue
 
 
 def _defaults() -> ForumSettings:
@@ -37,6 +38,7 @@ def _defaults() -> ForumSettings:
         approve_returning_authors=True,
         review_time=config["FORUM_REVIEW_TIME"],
         moderator_digest=False,
+        two_factor_required=config["FORUM_TWO_FACTOR_REQUIRED"],
     )
 
 

@@ -33,9 +33,18 @@ TEST_CONFIG = {
     # an hour keeps tests that compare two answers off a period's edge. The time trap's
     # tests set the default.
     "FORUM_FORM_STAMP_SECONDS": 3600,
+    # Argon2id at its least cost: tests hash many passwords and guard no real ones.
+    "FORUM_PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
 }
 BACKENDS = os.environ.get("FORUM_TEST_BACKENDS", "sqlite,postgresql").split(",")
 _database_numbers = itertools.count()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Whatever opens the browser is in the browser tier, marked or not."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def make_app(url: str, **config: object) -> Flask:

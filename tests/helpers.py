@@ -15,7 +15,7 @@ from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from forum.extensions import db
-from forum.models import Moderator
+from forum.models import Moderator, ModeratorRole
 
 ARTICLE = "ivig-for-lupus"
 MODERATOR_EMAIL = "mod@forum.test"
@@ -155,11 +155,14 @@ def counted_queries(app: Flask) -> Iterator[dict[str, int]]:
 
 
 def add_moderator(
-    app: Flask, email: str = MODERATOR_EMAIL, password: str = MODERATOR_PASSWORD
+    app: Flask,
+    email: str = MODERATOR_EMAIL,
+    password: str = MODERATOR_PASSWORD,
+    role: ModeratorRole = ModeratorRole.ADMIN,
 ) -> int:
-    """A moderator account in `app`'s database; its id."""
+    """An account in `app`'s database (an admin, as from the shell, unless told); its id."""
     with app.app_context():
-        account = Moderator(email=email, name="Maria")
+        account = Moderator(email=email, name="Maria", role=role)
         account.set_password(password)
         db.session.add(account)
         db.session.commit()

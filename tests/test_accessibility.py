@@ -314,6 +314,22 @@ def _log(page: Page, site: Site) -> None:
     page.goto("/moderation/log")
 
 
+def _team(page: Page, site: Site) -> None:
+    page.goto("/moderation/team")
+
+
+def _account(page: Page, site: Site) -> None:
+    page.goto("/moderation/account")
+
+
+def _two_factor_setup(page: Page, site: Site) -> None:
+    page.goto("/moderation/account/two-factor")
+
+
+def _forgot_password(page: Page, site: Site) -> None:
+    page.goto("/forgot-password")
+
+
 def _privacy(page: Page, site: Site) -> None:
     page.goto("/privacy")
 
@@ -360,6 +376,10 @@ PAGES = {
     "queue-reported": Visit(_queue_reported, moderator=True, combos=TWO),
     "settings": Visit(_settings, moderator=True, combos=TWO),
     "log": Visit(_log, moderator=True, combos=TWO),
+    "team": Visit(_team, moderator=True, combos=TWO),
+    "account": Visit(_account, moderator=True, combos=TWO),
+    "two-factor-setup": Visit(_two_factor_setup, moderator=True, combos=TWO),
+    "forgot-password": Visit(_forgot_password, combos=TWO),
 }
 
 
@@ -602,6 +622,10 @@ def _pages_for_vnu(site: Site) -> dict[str, str]:
     keep("my-comments", author.get("/manage/comments"), 200)
     keep("my-comment-edit", author.get(f"/manage/comments/{ids['pending']}/edit"), 200)
     keep("decide", anonymous.get(f"/moderation/decide/{decide_token}"), 200)
+    keep("forgot-password", anonymous.get("/forgot-password"), 200)
+    with app.app_context():
+        invite_token = make_token("invite", email="new@forum.test", role="moderator")
+    keep("join", anonymous.get(f"/join/{invite_token}"), 200)
 
     mod = site.moderator_client()
     for tab in ("pending", "urgent", "reported", "approved", "spam", "rejected", "deleted"):
@@ -612,6 +636,9 @@ def _pages_for_vnu(site: Site) -> dict[str, str]:
         "settings": "/moderation/settings",
         "log": "/moderation/log",
         "closing": "/moderation/articles",
+        "team": "/moderation/team",
+        "account": "/moderation/account",
+        "two-factor-setup": "/moderation/account/two-factor",
         "article-as-moderator": ARTICLE_PATH,
     }.items():
         keep(name, mod.get(path), 200)

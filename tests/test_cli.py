@@ -83,7 +83,7 @@ def test_create_moderator_reads_the_password_from_stdin(app):
     again = runner.invoke(args=["forum", "create-moderator", "lee@forum.test"], input="x" * 12)
     assert again.exit_code != 0 and "already exists" in again.output
     short = runner.invoke(args=["forum", "create-moderator", "new@forum.test"], input="short\n")
-    assert short.exit_code != 0 and "at least 10" in short.output
+    assert short.exit_code != 0 and "at least 15" in short.output
 
 
 def test_ensure_moderator_creates_one_account_once_and_it_signs_in(app, client):

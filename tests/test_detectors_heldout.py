@@ -38,14 +38,14 @@ def test_urgent_symptoms_on_the_heldout_set(record_testsuite_property):
     score = score_urgent(load_rows(HELDOUT / "urgent.tsv"))["all"]
     record_testsuite_property("heldout_urgent_precision", round(score.precision, 3))
     record_testsuite_property("heldout_urgent_recall", round(score.recall, 3))
-    assert score.precision >= 0.90
-    assert score.recall >= 0.85
+    assert score.precision >= 0.95
+    assert score.recall >= 0.92
 
 
 def test_private_details_on_the_heldout_set(record_testsuite_property):
     scores = score_private(load_rows(HELDOUT / "private.tsv"))
     record_testsuite_property("heldout_private_recall", round(scores["all"].recall, 3))
-    assert scores["all"].recall >= 0.85
+    assert scores["all"].recall >= 0.92
     assert scores["none"].false_alarm_rate <= 0.05  # harmless numbers stay quiet
 
 

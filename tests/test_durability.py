@@ -13,6 +13,7 @@ import os
 import time
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from forum.models import MAX_DEPTH, Article, Comment, CommentStatus
@@ -25,6 +26,8 @@ from tests.loadgen import (
     browser,
     fetch,
 )
+
+pytestmark = pytest.mark.system
 
 POSTERS = 8
 COMMENTS_EACH = 250

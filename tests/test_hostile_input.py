@@ -43,7 +43,7 @@ from forum.extensions import db
 from forum.forms import BODY_MAX, NAME_MAX
 from forum.models import Article, Comment, CommentStatus
 from forum.moderation import change_status
-from forum.sanitize import COMMENT_ATTRIBUTES, COMMENT_TAGS, LINK_REL, normalize_text
+from forum.sanitize import COMMENT_ATTRIBUTES, COMMENT_TAGS, LINK_REL, normalize_text, plain_name
 from tests.helpers import (
     ARTICLE,
     MODERATOR_EMAIL,
@@ -138,8 +138,14 @@ def clean_text(value: str) -> str:
     return normalize_text(value).strip()
 
 
+def stored_name(value: str) -> str:
+    """What a name is saved as: plain text, markup stripped (forum.sanitize.plain_name)."""
+    return plain_name(clean_line(value))
+
+
 def name_is_valid(vector: str) -> bool:
-    return 0 < len(clean_line(vector)) <= NAME_MAX
+    # A name of nothing but markup is refused: stripped, it would be empty.
+    return 0 < len(clean_line(vector)) <= NAME_MAX and bool(stored_name(vector))
 
 
 def body_is_valid(vector: str) -> bool:
@@ -724,7 +730,7 @@ def test_stored_hostile_input_is_safe_everywhere_it_is_shown(
         )
         assert shown.status_code == 200
         problems += page_problems(f"approve {name!r}", shown)
-        assert f"Comment by {clean_line(name)} approved." in html.unescape(
+        assert f"Comment by {stored_name(name)} approved." in html.unescape(
             re.sub(r"<[^>]+>", "", shown.get_data(as_text=True))
         )
 
@@ -763,11 +769,13 @@ def test_stored_hostile_input_is_safe_everywhere_it_is_shown(
         bodies_html = {i: c.body_html for i, c in comments.items()}
         statuses = {i: c.status for i, c in comments.items()}
         top_level = {i for i in published if comments[i].depth == 1}
-        # Stored as typed: the database holds the text, not an altered or executed form.
+        # Stored as typed (names without their markup): the database holds the text, not
+        # an altered or executed form.
         for cid, fields in posted.sent.items():
             stored = comments[cid]
             for name, value in fields.items():
                 expected = clean_text(value) if name == "body" else clean_line(value)
+                expected = stored_name(value) if name == "author_name" else expected
                 assert getattr(stored, name) == (expected or None), (name, value)
     assert {"pending", "spam", "rejected", "deleted"} <= {s.value for s in held.values()}
 
@@ -879,10 +887,11 @@ def test_template_injection_is_shown_literally(
         body_text = parsed.text(f"body:{cid}")
         assert emphasis_free(body_text) == emphasis_free(vector), (vector, body_text)
         if name_is_valid(vector):
-            assert parsed.text(f"author:{cid}").strip() == vector
-            assert vector in queue_text
-            assert html.escape(vector, quote=False) in feed_text or vector in feed_text
-            assert api_by_id[cid]["author_name"] == vector
+            name = stored_name(vector)
+            assert parsed.text(f"author:{cid}").strip() == name
+            assert name in queue_text
+            assert html.escape(name, quote=False) in feed_text or name in feed_text
+            assert api_by_id[cid]["author_name"] == name
         if "7*7" in vector:
             assert "49" not in body_text, vector
             assert "49" not in parsed.text(f"author:{cid}"), vector

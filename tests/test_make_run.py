@@ -21,6 +21,8 @@ from tests.conftest import make_app
 from tests.helpers import sign_in
 from tests.live import REPO_ROOT
 
+pytestmark = pytest.mark.system
+
 STARTUP_SECONDS = 120
 
 

@@ -122,15 +122,20 @@ def test_wordpress_import_brings_articles_threads_and_every_status(app):
     result = forum(app, "import-wordpress", DATA / "wordpress.xml")
     assert result.exit_code == 0, result.output
     output = result.output
-    assert "articles: 2 created, 0 updated, 0 unchanged, 2 skipped" in output
+    assert "articles: 3 created, 0 updated, 0 unchanged, 1 skipped" in output
     assert "skipped 1: items of type attachment" in output
-    assert "comments: 23 imported, 0 updated, 0 unchanged, 3 skipped" in output
-    for reason in ("pingbacks", "trackbacks", "comments on posts that are not published (draft)"):
+    assert "comments: 24 imported, 0 updated, 0 unchanged, 2 skipped" in output
+    for reason in ("pingbacks", "trackbacks"):
         assert f"skipped 1: {reason}" in output
+    assert (
+        "note, 1: articles kept unpublished, for moderators only: "
+        "draft-about-belimumab (a draft on WordPress)"
+    ) in output
     assert "note, 4: replies nested deeper than 5 levels" in output
     assert "note, 1: replies to a comment that is not in the file" in output
 
     c = by_external_id(app, "wp:")
+    assert c.pop("wp:60")["article"] == "draft-about-belimumab"  # kept, not public
     assert len(c) == 23 and {x["article"] for x in c.values()} == {HCQ}
     statuses = {key: x["status"] for key, x in c.items()}
     assert statuses.pop("wp:4") is CommentStatus.PENDING
@@ -186,7 +191,7 @@ def test_wordpress_import_brings_articles_threads_and_every_status(app):
                 ModerationEvent.reason == "Imported from wordpress.xml (WordPress)"
             )
         ).all()
-        assert len(events) == 22  # every comment that is not pending, logged
+        assert len(events) == 23  # every comment that is not pending, logged
         assert {(e.action, e.moderator_id) for e in events} == {("imported", None)}
     assert_counters_true(app)
 
@@ -225,8 +230,8 @@ def test_a_second_wordpress_import_changes_nothing(app, tmp_path):
     before = snapshot(app, tmp_path)
     again = forum(app, "import-wordpress", DATA / "wordpress.xml")
     assert again.exit_code == 0, again.output
-    assert "articles: 0 created, 0 updated, 2 unchanged" in again.output
-    assert "comments: 0 imported, 0 updated, 23 unchanged, 3 skipped" in again.output
+    assert "articles: 0 created, 0 updated, 3 unchanged" in again.output
+    assert "comments: 0 imported, 0 updated, 24 unchanged, 2 skipped" in again.output
     assert snapshot(app, tmp_path) == before
 
 
@@ -251,8 +256,8 @@ def test_a_changed_export_updates_comments_but_keeps_moderators_decisions(app, m
     changed.write_text(text, encoding="utf-8")
     result = forum(app, "import-wordpress", changed)
     assert result.exit_code == 0, result.output
-    assert "articles: 0 created, 1 updated, 1 unchanged" in result.output
-    assert "comments: 0 imported, 2 updated, 21 unchanged" in result.output
+    assert "articles: 0 created, 1 updated, 2 unchanged" in result.output
+    assert "comments: 0 imported, 2 updated, 22 unchanged" in result.output
     assert "note, 1: comments whose status a moderator changed here" in result.output
     c = by_external_id(app)
     assert c["wp:1"]["status"] is CommentStatus.REJECTED
@@ -340,10 +345,10 @@ def test_comments_only_refuses_what_it_cannot_do(app, tmp_path, args, message):
             "line 8: not a WordPress export: no <wp:wxr_version> before the first <item>",
         ),
         ("disqus.xml", "line 3: not a WordPress export: it is <disqus>, not <rss>"),
-        # The last comment is bad; batches of one would have stored the others by then.
+        # Not WXR: its <channel> is misspelt.
         (
-            "wordpress-bad-date.xml",
-            "line 45: comment 8803: comment_date_gmt 'last Tuesday' is not a date",
+            "wordpress-bad-channel.xml",
+            "line 9: expected <channel> in <rss>, found <chanel>",
         ),
     ],
 )

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from forum.extensions import db
 from forum.mail import make_token
@@ -173,3 +174,30 @@ def test_author_edit_in_the_browser(app, client, mod_client, browser, live_url, 
 
     assert flags(app, cid) == flags(app, reference)
     assert f'id="comment-{cid}"' in mod_client.get("/moderation/?status=urgent").text
+
+
+WXR = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>IVIG</title><wp:post_id>7</wp:post_id><wp:post_name>ivig-for-lupus</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Old Reader</wp:comment_author>
+<wp:comment_author_email>old@example.org</wp:comment_author_email>
+<wp:comment_date_gmt>2021-07-01 09:00:00</wp:comment_date_gmt>
+<wp:comment_content><![CDATA[{body}]]></wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+</item></channel></rss>
+"""
+
+
+def test_import_flags_history_without_holding_it(app, client, tmp_path):
+    reference = comment_id(post_as_newcomer(client, body=EMERGENCY, post_anyway="Post anyway"))
+    export = tmp_path / "export.xml"
+    export.write_text(WXR.format(body=EMERGENCY), "utf-8")
+    result = app.test_cli_runner().invoke(args=["forum", "import-wordpress", str(export)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        imported = db.session.scalar(select(Comment.id).where(Comment.author_name == "Old Reader"))
+        assert db.session.get(Comment, imported).status is CommentStatus.APPROVED  # not held
+    assert flags(app, imported) == flags(app, reference)

@@ -11,10 +11,11 @@ import click
 from flask.cli import with_appcontext
 
 from forum.extensions import db
-from forum.porting.archive import export_forum, import_forum
+from forum.porting.archive import export_forum
 from forum.porting.common import BATCH_SIZE, PortingError, Progress, Summary
 from forum.porting.disqus import import_disqus
 from forum.porting.isso import import_isso
+from forum.porting.restore import import_forum
 from forum.porting.wordpress import import_wordpress
 
 _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)

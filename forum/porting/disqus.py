@@ -13,7 +13,6 @@ from forum.porting.common import (
     BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
-    CommentWriter,
     PortingError,
     Progress,
     Record,
@@ -31,6 +30,7 @@ from forum.porting.fields import (
     slug_from_url,
 )
 from forum.porting.markup import html_to_markdown
+from forum.porting.writer import CommentWriter
 from forum.porting.xmlstream import split_tag, xml_events
 
 NAMESPACE = "http://disqus.com"

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
-from forum.sanitize import normalize_text
+from forum.sanitize import normalize_text, plain_name
 
 
 def clip(value: str, length: int) -> str:
@@ -19,7 +19,7 @@ def one_line(value: str | None) -> str:
 
 
 def clean_name(value: str | None) -> str:
-    return clip(one_line(value), 80) or "Anonymous"
+    return clip(plain_name(one_line(value)), 80) or "Anonymous"
 
 
 def clean_email(value: str | None) -> str | None:

@@ -12,7 +12,6 @@ from forum.porting.common import (
     BATCH_SIZE,
     ArticleRecord,
     CommentRecord,
-    CommentWriter,
     ImportFileError,
     Progress,
     Record,
@@ -30,6 +29,7 @@ from forum.porting.fields import (
     slug_from_url,
 )
 from forum.porting.markup import markdown_with_html
+from forum.porting.writer import CommentWriter
 
 MODES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
 COLUMNS = {

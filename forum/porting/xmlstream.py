@@ -43,7 +43,7 @@ def xml_events(path: Path) -> Iterator[Event]:
 def syntax_error(path: Path, error: ET.ParseError, at_end: bool = False) -> ImportFileError:
     row, column = error.position
     reason = str(error).rsplit(": line ", 1)[0]
-    hint = ""
+    hint = "; correct the file there, or export it again"
     if at_end:
         hint = "; the file ends before the document does (was it cut short?)"
     return ImportFileError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forum.safety.text import QUOTES, Finding
+from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
 
@@ -12,20 +12,22 @@ _EMAIL = re.compile(
     r"(?<![\w.%+'-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}\b"
 )
 # "carl1970 at gmail dot com": people spell addresses out to get past filters.
-_DOT = r"(?:\s+dot\s+|\s?[(\[]dot[)\]]\s?)"
+_DOT = r"(?:\s+dot\s+|\s?[(\[{]\s?(?:dot|\.)\s?[)\]}]\s?)"
+_AT = r"(?:\s+at\s+|\s?[(\[{]\s?(?:at|@)\s?[)\]}]\s?|\s+@\s*|@\s+)"
+# Mail providers everyone knows: "jane at gmail" needs no ".com" to be an address.
+_PROVIDER = r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|btinternet|live|protonmail|msn)"
 # "jane dot doe at gmail dot com", "bob at hotmail.co.uk", "mum2020 @ gmail . com":
 # people spell addresses out to get past filters.
 _SPELLED_EMAIL = re.compile(
     rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
-    r"(?:\s+at\s+|\s?[(\[]at[)\]]\s?|\s+@\s*|@\s+)[\w-]{1,63}"
-    rf"(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|fr|info|me|io|"
-    r"[a-z]{2}(?=\s?\.|\s+dot\b))){1,3}\b"
+    rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
+    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
-_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
+_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand)"
 _REPEAT = r"(?:double|triple|treble)"
 # "oh seven seven double oh nine ...": a phone number read out in words.
 _PHONE_IN_WORDS = re.compile(
@@ -33,9 +35,15 @@ _PHONE_IN_WORDS = re.compile(
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
-_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b")
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
+    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b"
+)
 # A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
-_ZIP = re.compile(r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b")
+_ZIP = re.compile(
+    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|"
+    r"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+[a-z]{2}\s+[0-9]{5}(?:-[0-9]{4})?)\b"
+)
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
 _PHONE = re.compile(
     r"(?<![\w.,/:$\u00a3\u20ac+-])\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?![\w/%]|[.,:][0-9])"
@@ -60,28 +68,51 @@ _ORDINAL = (
     r"nineteenth|twentieth|thirtieth)"
 )
 _DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})"
+_YEAR_WORDS = r"(?:nineteen|two\s+thousand(?:\s+and)?|twenty)(?:[\s-][a-z]+){1,2}"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
 _FULL_DATE = (
-    r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\b|"
+    r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b|"
+    rf"[0-9]{{1,2}}[\s/.-]{_MONTH}[\s/.-](?:[0-9]{{4}}|[0-9]{{2}})\b|"
     rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
     rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b"
+    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b|{_MONTH},?\s+on\s+the\s+{_DAY},?\s+[0-9]{{4}}\b|"
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}\b|"
+    r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
+# After the strongest cues a day and month alone, or eight digits, are enough.
+_DAY_MONTH = (
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\b|{_MONTH}\.?\s+{_DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
+    r"[0-9]{8}\b"
+)
 _DOB = re.compile(
-    r"(?i)\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+(?:on|in))?|"
-    r"b(?:irth)?-?day(?:\s+is|'s))"
-    rf"[\s:,-]{{0,4}}(?:(?:mine|it)\s+is\s+|it'?s\s+|is\s+|was\s+)?(?:the\s+)?"
-    rf"(?P<value>{_FULL_DATE})"
+    r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
+    rf"[^.!?\n0-9]{{0,120}}?{_WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
+    r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
+    rf"{_WEEKDAY}?(?P<value>{_FULL_DATE})|"
+    rf"(?P<before>{_FULL_DATE})\s+(?:is|was)\s+(?:my|his|her|their|mum'?s|dad'?s)\s+"
+    r"(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
 )
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
 _RECORD = re.compile(
-    r"(?i)\b(?:mrn|hn|(?:quote\s+)?ref(?:erence)?(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
-    r"(?:hospital|hosp|patient|nhs|chi|insurance|member|policy|subscriber|medicare|medicaid|"
-    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|id))?\s?(?:id|number|no|num|#))"
-    r"(?:[a-z' ]{1,30}?\b(?:is|was)\b)?[\s:#.=-]{0,4}(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>[a-z]{0,4}[\s-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4})\b"
+    r"(?i)\b(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
+    r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
+    r"(?:nhs|chi|medicare|medicaid)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
+    r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
+    r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
+    r"chart|unit|case|clinic|health\s+card)(?:\s+(?:member|card|participant|subject|beneficiary|"
+    r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
+    r"(?:specimen|accession|rx|prescription|trial)\b)"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.=-]{0,4}"
+    r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
+    r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
+    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{5,})\s+(?:is|was)\s+(?:my|his|her|their)\s+"
+    r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
+    r"member\s+id|policy\s+number)\b"
 )
 _RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
 # Street types that are also common words ("either way", "the drive") count only
@@ -111,6 +142,8 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
     digits = sum(map(len, groups))
     if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
         return False
+    if len(groups) >= 9 and max(map(len, groups)) == 1:
+        return True  # read out one digit at a time: "0 7 7 0 0 9 0 0 5 5 5"
     if len(groups) == 1 and digits < 10 and not international:
         return False  # a bare short number is a count or a code
     if all(_YEAR.fullmatch(g) for g in groups) or _DATE_LIKE.fullmatch(candidate):
@@ -130,8 +163,8 @@ _PRIVATE = [
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, 0),
     ("street_address", "a street address", _ZIP, 0),
-    ("date_of_birth", "a date of birth", _DOB, "value"),
-    ("record_number", "a medical record or insurance number", _RECORD, "value"),
+    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
+    ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
 ]
 
 
@@ -140,9 +173,10 @@ def find_private_details(text: str) -> list[Finding]:
     text = text.translate(QUOTES)
     found = [
         Finding(kind, label, *m.span(group))
-        for kind, label, pattern, group in _PRIVATE
+        for kind, label, pattern, groups in _PRIVATE
         for m in pattern.finditer(text)
-        if kind != "record_number" or len(re.sub(r"\W", "", m[group])) >= _RECORD_MIN_LENGTH
+        for group in [_first_matched(m, groups)]
+        if kind != "record_number" or _looks_like_an_id(m[group])
     ]
     # A phone-shaped number inside something already found (an NHS number, a policy
     # number, a date of birth) is that thing, not a phone.
@@ -157,14 +191,29 @@ def find_private_details(text: str) -> list[Finding]:
         for m in _PHONE_IN_WORDS.finditer(text)
         if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS
     ]
-    return sorted(found, key=lambda f: f.start)
+    return dedupe(found)  # one finding where two patterns saw the same address
+
+
+def _looks_like_an_id(value: str) -> bool:
+    """Long enough, and with a digit: "RHEUM-88213", not "on the letter"."""
+    compact = re.sub(r"\W", "", value)
+    return len(compact) >= _RECORD_MIN_LENGTH and any(c.isdigit() for c in compact)
+
+
+def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int | str:
+    """The group of `m` that holds the finding: the first of `groups` that took part."""
+    if not isinstance(groups, tuple):
+        return groups
+    return next(g for g in groups if m.group(g) is not None)
 
 
 def _digits_in_words(phrase: str) -> int:
     """How many digits "oh seven double five ..." stands for."""
     digits, repeat = 0, 1
     for word in re.findall(r"[a-z]+", phrase.lower()):
-        if word in ("double", "triple", "treble"):
+        if word in ("hundred", "thousand"):
+            digits += 2 if word == "hundred" else 3
+        elif word in ("double", "triple", "treble"):
             repeat = 2 if word == "double" else 3
         elif word in _DIGIT_WORDS:
             digits, repeat = digits + repeat, 1

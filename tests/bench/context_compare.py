@@ -24,6 +24,7 @@ from detector_eval import DATA, HELDOUT, Score, load_rows  # noqa: E402
 from medspacy.ner import TargetRule  # noqa: E402
 
 from forum.safety import urgent  # noqa: E402
+from forum.safety.signs import SYMPTOMS  # noqa: E402
 
 loguru.logger.remove()  # PyRuSH logs every sentence at DEBUG
 
@@ -33,7 +34,7 @@ def main() -> None:
     nlp = medspacy.load()
     rules = [
         TargetRule(label, "SIGN", pattern=pattern.pattern.removeprefix("(?i)"))
-        for _, label, pattern in urgent._SYMPTOMS
+        for _, label, pattern in SYMPTOMS
     ]
     nlp.get_pipe("medspacy_target_matcher").add(rules)
     print(f"medspaCy pipeline loaded in {time.perf_counter() - started:.2f} s")

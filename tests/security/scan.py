@@ -9,10 +9,11 @@ settings) cannot make the public forms refuse the other scans:
 
 - public: sqlmap tests the comment form (POST, with a fresh CSRF token for every
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
-  sign-in form; wapiti3 crawls and attacks the whole site as a visitor;
+  sign-in and forgot-password forms; wapiti3 crawls and attacks the whole site as a
+  visitor;
 - moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
-  crawls and attacks the whole site, moderation area included, signed in as a
-  moderator.
+  crawls and attacks the whole site, moderation area (the team and account pages with
+  their forms too) included, signed in as an admin.
 
 wapiti3 runs the modules xss, permanentxss, sql, csrf, exec, http_headers and csp only
 (never one that calls outside hosts). The server's own logs are read for unhandled
@@ -508,6 +509,8 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
     action, comment = comment_form(visitor)
     _action, login = visitor.form("/login", "/login")
     login.update(email="nobody@example.org", password="not-the-password")  # no lockout
+    _action, forgot = visitor.form("/forgot-password", "/forgot-password")
+    forgot.update(email="nobody@example.org")
     return [
         SqlmapTarget(
             "comment-form",
@@ -536,6 +539,13 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
             csrf_page="/login",
             # A wrong password answers 401, which sqlmap would otherwise stop at.
             extra=["--ignore-redirects", "--ignore-code", "401"],
+        ),
+        SqlmapTarget(
+            "forgot-password-form",
+            "POST /forgot-password (email)",
+            "/forgot-password",
+            data=forgot,
+            csrf_page="/forgot-password",
         ),
         WapitiRun(
             "visitor",
@@ -570,6 +580,8 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
                 "/moderation/",
                 "/moderation/?status=pending&page=1",
                 "/moderation/settings",
+                "/moderation/team",
+                "/moderation/account",
                 f"/api{ARTICLE_PATH}/comments?page=1",
             ],
             # Signing out would end the scan's session, and closing the article to

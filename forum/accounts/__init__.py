@@ -1,0 +1,1 @@
+"""Moderators' accounts: roles, the team, invitations, passwords, two-factor and sessions."""

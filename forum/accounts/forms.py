@@ -1,0 +1,98 @@
+"""The forms of moderators' accounts: the team, invitations, passwords and two-factor."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from forum.forms import _clean_line, _email_address
+from forum.models import ModeratorRole
+from forum.sanitize import plain_name
+
+ROLE_CHOICES = [
+    SelectChoice(ModeratorRole.MODERATOR.value, "Moderator: the queue and its actions"),
+    SelectChoice(ModeratorRole.ADMIN.value, "Admin: also the team, settings, blocks and articles"),
+]
+
+
+def _password(label: str, message: str, id: str | None = None) -> PasswordField:
+    # No filters: every printable character counts, spaces included (NIST SP 800-63B).
+    # `id`: forms that share a page need their own ids.
+    return PasswordField(label, validators=[DataRequired(message), Length(max=1000)], id=id)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_clean_line],
+        validators=[DataRequired("Enter the e-mail address to invite."), _email_address],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default=ModeratorRole.MODERATOR.value)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class JoinForm(FlaskForm):
+    name = StringField(
+        "Your name, as other moderators see it",
+        filters=[_clean_line, plain_name],  # it goes into e-mails, as commenters' names do
+        validators=[DataRequired("Enter your name."), Length(max=80)],
+    )
+    password = _password("Choose a password", "Choose a password.")
+    confirm = _password("The same password again", "Type the password again.")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_clean_line],
+        validators=[DataRequired("Enter your e-mail address."), _email_address],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password("New password", "Choose a new password.")
+    confirm = _password("The same password again", "Type the password again.")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = _password("Current password", "Enter your current password.")
+    password = _password("New password", "Choose a new password.")
+    confirm = _password("The same password again", "Type the password again.")
+
+
+class CurrentPasswordForm(FlaskForm):
+    """Changes to two-factor ask for the password again."""
+
+    current = _password("Current password", "Enter your current password.", id="codes-current")
+
+
+class TwoFactorSetupForm(FlaskForm):
+    secret = HiddenField()
+    current = _password("Current password", "Enter your current password.")
+    code = StringField(
+        "The 6-digit code your app shows now",
+        filters=[_clean_line],
+        validators=[DataRequired("Enter the code from your app."), Length(max=20)],
+    )
+
+
+class TwoFactorRemoveForm(FlaskForm):
+    current = _password("Current password", "Enter your current password.", id="remove-current")
+    code = StringField(
+        "A code from your app, or a recovery code",
+        id="remove-code",
+        filters=[_clean_line],
+        validators=[DataRequired("Enter a code."), Length(max=40)],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        filters=[_clean_line],
+        validators=[DataRequired("Enter the code from your app."), Length(max=40)],
+    )

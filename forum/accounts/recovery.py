@@ -1,0 +1,52 @@
+"""A forgotten password: a single-use link by e-mail, valid one hour."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from forum.accounts import service
+from forum.accounts.forms import ForgotPasswordForm, ResetPasswordForm
+from forum.accounts.views import bp, password_rule_problem
+from forum.extensions import db, limiter
+from forum.mail import read_token, send_soon, token_used, use_token
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+def forgot_password() -> tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_reset(form.email.data)
+        db.session.commit()
+        send_soon(current_app._get_current_object())
+        # The same page for every address, so that it tells no one who has an account.
+        return render_template("accounts/forgot_sent.html", email=form.email.data), 200
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+def reset_password(token: str) -> Response | tuple[str, int]:
+    payload = read_token("reset", token, current_app.config["FORUM_RESET_LINK_AGE"])
+    if payload and token_used(payload):
+        return render_template("account/link_invalid.html", used=True), 410
+    account = service.account_for_reset(payload)
+    if account is None:
+        return render_template("account/link_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_rule_problem(account, form.password.data, form.confirm.data)
+        if problem is None:
+            if not use_token(payload):
+                db.session.rollback()
+                return render_template("account/link_invalid.html", used=True), 410
+            service.set_new_password(account, form.password.data, reset=True)
+            db.session.commit()
+            send_soon(current_app._get_current_object())
+            flash("Your password is changed. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+        form.password.errors.append(problem)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset.html", form=form, token=token), status

@@ -1,0 +1,333 @@
+"""The warning signs of urgent symptoms: the lexicon that forum.safety.urgent puts in context.
+
+Each sign has a kind, a label people read, and its wordings: fixed phrases for the
+ways people put it ("can't catch my breath", "my throat is closing"), and frames, a
+body part near what is wrong with it in either order ("ribs are killing me"), for
+the wordings the phrases miss. Nothing here decides whether a sign is happening now.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
+_BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
+_CANT = (
+    r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
+    r"won'?t|wouldn'?t)"
+)
+_WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
+# Not the knee: swollen red knees are lupus arthritis.
+_LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
+_LEG_SIGN = (
+    r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
+    r"erythem\w*|o?edem\w*|"
+    r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
+)
+_AIRWAY = r"(?:throat|tongue|tounge|tonge|lips?|face|mouth|eyelids?)"
+_AIRWAY_SIGN = (
+    r"(?:clos\w*|swell\w*|swollen|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
+    r"funny|weird|shutting)"
+)
+_HEADACHE = (
+    r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
+    r"killing|hurts|throbbing))"
+)
+_STIFF_NECK = (
+    r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
+    rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest|"
+    r"neck\s+(?:won'?t|wouldn'?t|can'?t|doesn'?t|does\s+not|will\s+not)\s+(?:bend|move))"
+)
+_I_HAVE = r"(?:i(?:\s+think\s+i)?(?:'?ve\s+got|\s+have|\s+might\s+have)|(?:worried|think)\s+it'?s)"
+_WEE = r"(?:pee|wee|urine|piss|water)"
+_PEED = (
+    r"(?:peed|pee'?d|weed|wee'?d|pissed|urinated|had\s+a\s+(?:wee|pee)|"
+    r"passed\s+(?:any\s+)?(?:urine|water))"
+)
+_FAINT = r"(?:faint\w*|pass(?:ed|ing)?\s+out|black(?:ed|ing)?\s+out|keel\w*\s+over)"
+
+_EMERGENCY = (
+    r"(?:pe|dvt|(?:blood\s+)?clot|stroke|tia|heart\s+attack|anaphyla\w*|pulmonary\s+embol\w*|"
+    r"meningitis|seizure|kidney\s+failure|aki|sepsis)"
+)
+# (kind, label): the wordings of one warning sign.
+_SIGNS: dict[tuple[str, str], list[str]] = {
+    # The writer names the emergency: "pretty sure this is a PE", "DVT??".
+    ("named", "what the writer fears is an emergency"): [
+        r"\b(?:pretty\s+sure|i'?m\s+sure|i\s+think|worried|scared|afraid|feels\s+like|could\s+"
+        r"(?:this|it)\s+be|is\s+this|might\s+be|probably)\s+(?:this\s+is\s+|it'?s\s+|i'?m\s+having\s+|"
+        rf"(?:i|he|she)\s+(?:has|have|got)\s+|having\s+)?(?:an?\s+)?{_EMERGENCY}\b",
+        rf"\b{_EMERGENCY}\s*\?{{2,}}",
+    ],
+    ("breathing", "trouble breathing"): [
+        rf"\b{_CANT}\s+(?:\w+\s+){{0,2}}{_BREATHE}",
+        rf"\b{_CANT}\s+(?:catch|get|take|draw)\s+(?:(?:my|his|her|their|a|any)\s+)?"
+        r"(?:proper\s+|full\s+|deep\s+|decent\s+|enough\s+)?(?:breath|air)",
+        rf"\b(?:struggl\w*|hard|trouble|difficult\w*|problems?|issues?|fighting|labou?r\w*)\s+"
+        rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
+        r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
+        r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
+        r"\bbreathing\s+through\s+a\s+straw",
+        r"\b(?:gasping|struggling|fighting)\s+(?:for\s+)?(?:air|breath)|\bpanting\b",
+        rf"\b{_BREATHE}\s+(?:is\s+|feels\s+|'?s\s+)?(?:really\s+|so\s+|very\s+|v\s+|all\s+)?"
+        r"(?:bad|hard|difficult|laboured|labored|shallow|awful|fast|rapid|weird|funny|strange|"
+        r"noisy|raspy|rattly|problems?|trouble|issues?)\b",
+        rf"\b(?:hurts?|painful|pain|agony|stabbing)\s+(?:\w+\s+){{0,2}}(?:to|when|as|if)\s+"
+        rf"(?:\w+\s+){{0,2}}{_BREATHE}",
+    ],
+    ("allergic_reaction", "wheezing"): [r"\bwh?ee?z(?:e|es|ed|ing|in|y)\b"],
+    ("allergic_reaction", "swelling of the face, lips, tongue or throat"): [
+        rf"\b{_AIRWAY}\b{_GAP % 30}\b{_AIRWAY_SIGN}",
+        rf"\b(?:swollen|swelling|puffy)\s+(?:(?:of|in)\s+)?{_WHOSE}{_AIRWAY}\b",
+        r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat",
+        rf"\b{_CANT}\s+(?:really\s+|properly\s+)?swallow",
+        r"\b(?:trouble|difficulty|hard|struggl\w*|problems?)\s+(?:\w+\s+)?swallow\w*",
+        r"\bvoice\s+(?:\w+\s+){0,2}(?:muffled|hoarse|strangled|changed|croaky)",
+    ],
+    ("allergic_reaction", "a severe allergic reaction"): [
+        r"\banaphyla\w*",
+        r"\b(?:severe|serious|bad|having|going\s+into)\s+(?:an\s+)?allergic\s+reaction",
+        r"\b(?:hives|urticaria|welts)\b"
+        + _GAP % 40
+        + r"\b(?:spread\w*|all\s+over|creeping|everywhere)",
+        r"\b(?:diffuse|widespread|generali[sz]ed)\s+(?:urticaria|hives)",
+    ],
+    ("chest_pain", "chest pain"): [
+        r"\bchest\s+(?:pains?|hurts?|hurting|tight\w*|pressure|heaviness|discomfort|ache\w*)",
+        r"\bchest(?:'?s|\s+is|\s+feels?|\s+felt|\s+went|\s+getting|\s+go|\s+gone|\s+has\s+gone)?"
+        r"\s+(?:\w+\s+){0,2}(?:tight|heavy|sore|painful|crushing|pain\w*)\b",
+        r"\bchest\s+(?:feels?|felt)\s+like",
+        r"\b(?:pains?|pressure|tightness|heaviness|squeezing|band|crushing|weight)\s+"
+        r"(?:\w+\s+)?(?:in|on|across|around|round|over)\s+(?:the\s+(?:middle|centre|center|left|"
+        rf"right)\s+of\s+)?{_WHOSE}chest",
+        rf"\b(?:clutch|grab|hold)\w*\s+{_WHOSE}chest",
+        rf"\b(?:sitting|standing|pressing|crushing)\s+on\s+{_WHOSE}chest",
+        r"\bchest(?:'?s|\s+is)\s+going\b|\b(?:spread\w*|radiat\w*|going|shoot\w*)\s+(?:in)?to\s+"
+        r"(?:my|his|her)\s+(?:jaw|left\s+arm|neck)\b",
+    ],
+    ("racing_heart", "a racing or pounding heart"): [
+        r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
+        r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|pounding|poundin|hammering|thumping|thudding|"
+        r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
+        r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
+        r"\bpalpitations?\b|\btachycardi?\w*",
+    ],
+    ("fainting", "fainting or about to faint"): [
+        rf"\b(?:about\s+to|going\s+to|gonna|might|nearly|almost|keep\w*|feel\w*|felt|so|v|very|"
+        rf"really|think\s+i'?(?:ll|m\s+going\s+to)|just)\s+(?:\w+\s+)?{_FAINT}",
+        r"\b(?:fainted|passed\s+out|blacked\s+out|collapsed|collapsing)\b",
+        r"\b(?:things|everything)\s+went\s+(?:black|dark|grey|gray)|\bwoke\s+up\s+on\s+the\s+floor|"
+        r"\bwent\s+down\s+(?:in|on|like)\b|\bgoing\s+to\s+go\s+again|\b(?:just\s+)?coming\s+round\b|"
+        r"\bnearly\s+(?:went|go|going)\s+down\b|\bhypotensi\w*|\bbp\s+(?:is\s+)?(?:tanking|crashing|"
+        r"dropping|plummeting|very\s+low)|\b(?:sweaty|clammy),?\s+(?:and\s+)?(?:gr[ae]y|pale|white)\b",
+        r"\b(?:going|gone|turning|turned|everything'?s\s+going)\s+(?:all\s+)?(?:grey|gray|black)\b",
+    ],
+    ("clot_signs", "a red, painful, swollen leg"): [
+        rf"\b{_LEG}\b{_GAP % 30}\b{_LEG_SIGN}\b",
+        rf"\b{_LEG_SIGN}\s+(?:(?:in|of)\s+)?(?:(?:my|her|his|the|both|one)\s+)?"
+        rf"(?:(?:left|right|lower)\s+)?{_LEG}\b",
+        r"\bcalf\s+(?:pain|ache)",
+        rf"\b{_CANT}\s+(?:bear|put)\s+(?:any\s+)?weight",
+        r"\bwhole\s+arm\b" + _GAP % 30 + r"\bswollen",
+    ],
+    ("clot_signs", "a possible blood clot"): [
+        rf"\b{_I_HAVE}\s+(?:an?\s+)?(?:blood\s+)?(?:clot|dvt)\b"
+    ],
+    ("coughing_blood", "coughing up blood"): [
+        r"\bcough\w*\s+(?:up\s+)?" + _GAP % 30 + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
+        r"\bblood[\s-]+(?:streaked|stained|tinged)\s+(?:phlegm|spit|mucus|sputum)",
+        r"\bblood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:phlegm|spit|sputum|i\s+cough)",
+    ],
+    ("slurred_speech", "slurred or garbled speech"): [
+        r"\bslur+(?:r?ed|r?ing|r?y|s)?\b",
+        rf"\b{_CANT}\s+(?:get\s+(?:his|her|my|the|their)\s+words\s+out|(?:talk|speak)\s+"
+        r"(?:properly|proper|right|clearly|straight))",
+        r"\b(?:talking|speaking|speech)\s+(?:is\s+)?(?:all\s+)?(?:really\s+)?"
+        r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
+        r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
+        r"\bspeech\s+(?:is\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|odd|garbled)",
+        r"\b(?:speak|talk)\w*\s+(?:all\s+)?(?:really\s+|very\s+)?(?:funny|strange\w*|weird|odd|wrong)\b",
+        r"\bwords\s+(?:are\s+)?not\s+coming\s+(?:out\s+)?right",
+        r"\b(?:came|coming|comes)\s+out\s+(?:as\s+|all\s+)?(?:nonsense|gibberish|garbled|jumbled|wrong)",
+        r"\bsound\w*\s+(?:\w+\s+)?drunk|\blosing\s+(?:my|his|her)\s+(?:thread|words)|"
+        rf"\b{_CANT}\s+(?:find|get)\s+(?:the|my|his|her)\s+words|"
+        r"\baphasi\w*|\b(?:losing|lost|can'?t\s+find)\s+(?:my|his|her)\s+words",
+    ],
+    ("face_droop", "a drooping face"): [
+        r"\b(?:face|facial)\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
+        r"\b(?:droop\w*|dropped|sagging)\s+(?:on\s+one\s+side|face|mouth|smile)",
+        r"\bone\s+side\s+of\s+(?:his|her|my|their)\s+(?:face|mouth)",
+        r"\bface\s+one\s+side\s+(?:down|dropp\w*|droop\w*)",
+    ],
+    ("weakness", "arm or leg weakness"): [
+        r"\b(?:arm|leg|hand)s?(?:'?s|\s+is|\s+are|\s+feels?|\s+felt|\s+went|\s+goes|\s+going|"
+        r"\s+has\s+gone|\s+have\s+gone|\s+gone|\s+got|\s+getting|\s+keeps?|\s+just)?\s+"
+        r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
+        r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
+        r"won'?t\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move))\b",
+        r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
+        r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
+        rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
+        r"\blegs?\s+(?:went|gone|going)\s+from\s+under|\blegs\s+have\s+gone\b",
+        rf"\b{_CANT}\s+get\s+(?:my|his|her)\s+(?:left|right)\s+(?:side|arm|leg|hand)\s+to\s+(?:work|move)",
+        r"\b(?:barely|can'?t|cannot)\s+lift\s+(?:her|his|my)\s+head",
+        r"\b(?:numb\w*|weak\w*|tingl\w*|paralys\w*)\s+(?:\w+\s+){0,2}(?:down|on|in|along)\s+"
+        r"(?:one|the\s+(?:left|right))\s+side",
+        rf"\b{_CANT}\s+feel\s+(?:the\s+|one\s+)?(?:left\s+|right\s+)?side\s+of\s+{_WHOSE}"
+        r"(?:face|body)",
+        r"\bweak(?:ness)?\s+(?:in|of|on)\s+(?:(?:my|her|his|the|one)\s+)?(?:left\s+|right\s+)?"
+        r"(?:arm|leg|hand|side)",
+        rf"\b{_CANT}\s+(?:i\s+|he\s+|she\s+)?(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
+        r"anything|the|a)\s+)?(?:left\s+|right\s+)?(?:arm|leg|hand|fork|cup|anything|it)",
+    ],
+    ("vision", "sudden loss of vision"): [
+        rf"\b{_CANT}\s+see\s+(?:properly\s+|anything\s+)?(?:out\s+of|in|with)\s+(?:one|my|his|her)"
+        r"\s+(?:left\s+|right\s+)?eye",
+        r"\b(?:lost|losing)\s+(?:the\s+)?(?:vision|sight)\b",
+        r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
+        rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
+    ],
+    # A headache alone is a nuisance side effect; with a stiff neck, fever or a fear of
+    # light it may be meningitis.
+    ("meningitis_signs", "a severe headache with a stiff neck or fever"): [
+        rf"\b{_HEADACHE}{_GAP % 80}{_STIFF_NECK}|\b{_STIFF_NECK}{_GAP % 80}{_HEADACHE}",
+        rf"\b{_STIFF_NECK}",
+        r"\bworst\s+(?:headache|pain)\s+(?:of\s+my\s+life|ever|i'?ve\s+ever|i\s+have\s+ever)",
+        r"\b(?:headache|head|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:ever|of\s+my\s+life)",
+        r"\bneck\s+(?:is\s+|feels\s+)?(?:like\s+)?(?:concrete|a\s+board|a\s+rock|locked|solid)\b",
+        rf"\b(?:vomit\w*|throwing\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
+        r"\b(?:won'?t|can'?t)\s+open\s+(?:his|her|my|their)\s+eyes\s+in\s+the\s+light",
+        r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
+        r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
+        r"(?:ever|been|had)",
+        rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+)?(?:light|lights|"
+        r"brightness)",
+        rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
+        r"\b(?:lights?|brightness)\s+(?:\w+\s+)?(?:hurts?|is\s+unbearable|is\s+killing|unbearable)",
+        r"\bphotophob\w*|won'?t\s+let\s+me\s+turn\s+(?:the|a)\s+light",
+        r"\brash\s+(?:that\s+)?(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*",
+        rf"\b{_HEADACHE}{_GAP % 60}\b(?:fever|temp\w*\s+(?:is\s+)?(?:3[89]|4\d|10[1-5])|"
+        r"burning\s+up|vomit\w*|been\s+sick|throwing\s+up)",
+    ],
+    ("seizure", "a seizure"): [
+        r"\bseizures?\b|\bseizing\b|\bconvuls\w*",
+        r"\b(?:having|had|has|started)\s+(?:a\s+|another\s+|one\s+)?fits?\b|\bfitting\b",
+        r"\bshaking\s+all\s+over|\b(?:fell|fall\w*)\s+down\s+and\s+shak\w*",
+        r"\blooks?\s+like\s+(?:a\s+)?(?:fits?|seizures?)\b|\beyes\s+(?:roll\w*|rolled)\s+back",
+        r"\bseized\b|\bjerking\b|\btwitching\b|\bwent\s+(?:all\s+)?(?:stiff|rigid)\b",
+        r"\bhad\s+(?:two|three|four|several|\d+|a\s+couple\s+of)\s+(?:fits|seizures)",
+    ],
+    ("confusion", "confusion or not responding"): [
+        r"\b(?:confused|muddled|disorient\w*|delirious|incoherent)\b(?!\s+(?:about|by|as|why|what|"
+        r"whether|how|with|over))",
+        r"\bnot\s+making\s+(?:any\s+)?sense",
+        r"\b(?:doesn'?t|doesnt|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know)\s+"
+        r"(?:me|my\s+name|where|who|what\s+(?:year|day|month)|his\s+own|her\s+own)",
+        r"\b(?:really|totally|completely|so|super|very)\s+out\s+of\s+it\b|\bseems?\s+(?:lost|dazed)\b",
+        r"\bforgetting\s+where\s+(?:i|he|she)\s+(?:am|is)|\brepeating\s+the\s+same\s+(?:question|thing)",
+        r"\bsomnolen\w*|\b(?:difficult|hard|impossible)\s+to\s+(?:a?rouse|wake)|\bslump\w*|"
+        r"\bmumbl\w*|\bfalls?\s+back\s+asleep|\bbarely\s+keep\s+(?:my|his|her)\s+eyes\s+open",
+        r"\b(?:very|so|really)\s+confuse\b|\b(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+"
+        r"(?:me|us|who|where)\b|"
+        r"\b(?:unresponsive|unrousable)\b|\b(?:not|isn'?t|wasn'?t|only\s+half|barely)\s+"
+        r"(?:answering|responding|respond\w*|waking)",
+        r"\bspark\s+out\b|\b(?:won'?t|doesn'?t|not)\s+(?:respond\w*|answer\w*)\b",
+        r"\b(?:won'?t|wouldn'?t)\s+wake\s+up\b|"
+        rf"\b{_CANT}\s+(?:seem\s+to\s+)?(?:stay\s+awake|(?:wake|a?rouse)\s+(?:him|her|them|me)|keep\s+"
+        r"(?:him|her|them|my\s+eyes|my\s+\w+)\s+(?:awake|open))",
+        r"\b(?:keeps?|keep)\s+(?:on\s+)?(?:falling\s+asleep|dozing\s+off|dropping\s+off|"
+        r"nodding\s+off|passing\s+out)",
+        r"\bbarely\s+keep\s+(?:him|her|them|me)\s+awake|\b(?:so|really|very|v)\s+drowsy",
+    ],
+    ("kidney_signs", "passing little or dark urine"): [
+        rf"\b(?:hardly|barely|almost\s+no|not\s+much|very\s+little|tiny\s+(?:bit|amount)\s+of|"
+        rf"hardly\s+any|barely\s+any|no)\s+(?:\w+\s+){{0,2}}{_WEE}\b",
+        rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
+        r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|\btiny\s+amounts?\b|"
+        r"\b(?:thimbleful|drop|dribble|trickle|few\s+drops)\s+of\s+(?:wee|pee|urine)|\bbarely\s+a\s+dribble|"
+        r"\b(?:loo|toilet)\b" + _GAP % 40 + r"\b(?:hardly|barely)\s+(?:anything|any)|"
+        r"\b(?:peed|weed)\s+(?:like\s+|only\s+)?(?:once|twice)\b|"
+        r"\burine\s+output\s+(?:is\s+|has\s+)?(?:\w+\s+)?(?:low|down|dropp\w*|tiny|nothing|zero|minimal)|"
+        rf"\b{_CANT}\s+(?:pee|wee|urinate)|\boutput\s+(?:is\s+)?(?:basically\s+)?(?:zero|nothing)|"
+        r"\bkidneys?\s+(?:hurt|pain|ache|are\s+killing)|"
+        r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once",
+        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|tea[\s-]colou?red|like\s+tea)\b",
+        rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
+    ],
+    ("turning_blue", "turning blue or grey"): [
+        r"\b(?:lips?|face|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish|gr[ae]y)\b",
+        r"\b(?:blue|bluish|gr[ae]y)\b" + _GAP % 25 + r"\b(?:lips?|mouth)\b",
+        r"\b(?:gone|going|turning|turned|looks?|looking)\s+(?:\w+\s+)?(?:blue|bluish)\b",
+        r"\b(?:gone|going|turned)\s+(?:all\s+)?(?:grey|gray)\s+and\s+floppy|\bfloppy\b",
+    ],
+}
+
+
+def _near(part: str, state: str, gap: int = 35) -> str:
+    """A body part and what is wrong with it, either way round, within one clause."""
+    between = rf"[^.!?;,\n]{{0,{gap}}}?"
+    return rf"\b(?:{part})\b{between}\b(?:{state})|\b(?:{state})\w*{between}\b(?:{part})\b"
+
+
+# Frames: a part and a state near each other, in any wording the lexicon above misses
+# ("my ribs are killing me", "pulse is 150", "lips gone a funny purple").
+_FRAMES: dict[tuple[str, str], str] = {
+    ("breathing", "trouble breathing"): _near(
+        r"breath\w*|breathe|air|lungs?",
+        r"can'?t|cant|hard|struggl\w*|short|difficult\w*|trouble|gasp\w*|laboured|labored|"
+        r"shallow|rapid|wheez\w*|rattl\w*|not\s+enough",
+    ),
+    ("chest_pain", "chest pain"): _near(
+        r"chest|ribs|ribcage|sternum|breastbone",
+        r"pain\w*|hurt\w*|tight\w*|heavy|heaviness|pressure|ach\w*|squeez\w*|crush\w*|stab\w*|"
+        r"sharp|agony|killing|burning|band|weight",
+    ),
+    ("allergic_reaction", "swelling of the face, lips, tongue or throat"): _near(
+        r"throat|tongue|lips?|mouth|face|eyelids?|eyes",
+        r"swell\w*|swollen|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
+    ),
+    ("clot_signs", "a red, painful, swollen leg"): _near(
+        r"legs?|calf|calves|thighs?|shin",
+        r"swell\w*|swollen|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
+        r"twice\s+the\s+size|bigger",
+    ),
+    ("racing_heart", "a racing or pounding heart"): _near(
+        r"heart|pulse|heartbeat|heart\s+rate|hr",
+        r"rac\w*|pound\w*|hammer\w*|thump\w*|flutter\w*|skip\w*|bang\w*|irregular|"
+        r"(?:1[3-9]|2[0-9])[0-9]\b",
+        gap=25,
+    ),
+    ("slurred_speech", "slurred or garbled speech"): _near(
+        r"speech|words|talk\w*|speak\w*|speaking",
+        r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|muddl\w*|strange|weird",
+        gap=25,
+    ),
+    ("face_droop", "a drooping face"): _near(
+        r"face|mouth|smile", r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped", gap=25
+    ),
+    ("weakness", "arm or leg weakness"): _near(
+        r"arms?|legs?|hands?|limbs?|side",
+        r"weak\w*|numb\w*|dead|floppy|limp|paralys\w*|useless|gave\s+way|giving\s+way|buckl\w*",
+        gap=25,
+    ),
+    ("kidney_signs", "passing little or dark urine"): _near(
+        r"urine|pee|wee|piss|peeing|weeing",
+        r"dark|brown|cola|coke|tea|hardly|barely|little|nothing|tiny|dribbl\w*",
+        gap=25,
+    ),
+    ("coughing_blood", "coughing up blood"): _near(
+        r"cough\w*|spit\w*|phlegm|sputum|mucus", r"blood\w*|pink\s+froth\w*", gap=30
+    ),
+    ("turning_blue", "turning blue or grey"): _near(
+        r"lips?|face|skin|fingers?|fingertips|mouth", r"blue|bluish|purple|dusky", gap=20
+    ),
+}
+for _key, _frame in _FRAMES.items():
+    _SIGNS[_key].append(_frame)
+
+SYMPTOMS = [
+    (kind, label, re.compile("(?i)" + "|".join(alts))) for (kind, label), alts in _SIGNS.items()
+]
+
+# For forum.safety.urgent's negation rules: the signs whose words are negations.
+CANT, PEED, WEE = _CANT, _PEED, _WEE
