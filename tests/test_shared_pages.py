@@ -3,6 +3,7 @@ Metadata and article-bound form tokens, and the time trap on a page a cache hand
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import urllib.error
@@ -26,6 +27,7 @@ from tests.helpers import (
     post_as_newcomer,
     post_comment,
 )
+from tests.loadgen import GunicornServer, browser, fetch
 
 ARTICLE_PATH = f"/articles/{ARTICLE}"
 POST_PATH = f"{ARTICLE_PATH}/comments"
@@ -375,3 +377,45 @@ def test_over_http_shared_bytes_no_cookie_and_cross_site_refused(app, live_url):
     assert status == 403 and b"Over the wire" in text
     same = {**post, "Sec-Fetch-Site": "same-origin", "Origin": live_url}
     assert _http(live_url + POST_PATH, data, same)[0] == 302
+
+
+def test_under_gunicorn_every_worker_serves_the_same_bytes_and_no_personal_page(
+    database_url, tmp_path
+):
+    """`make run`'s shape from outside: two workers, each with its own memory, one page."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CACHE_", "FORUM_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="shared-pages-tests",
+        RATELIMIT_ENABLED="false",
+        FORUM_FLOOD_SECONDS="0",
+        FORUM_MIN_FORM_SECONDS="0",
+        FORUM_FORM_STAMP_SECONDS="3600",  # no period edge between the reads below
+    )
+    with GunicornServer(env, tmp_path / "gunicorn.log") as server:
+        base = server.base_url
+        for path in (ARTICLE_PATH, f"/api/articles/{ARTICLE}/comments", "/feed.rss"):
+            answers = [_http(base + path) for _ in range(12)]  # both workers, several times
+            assert {status for status, _, _ in answers} == {200}, path
+            assert len({body for _, _, body in answers}) == 1, path
+            assert all(headers.get_all("Set-Cookie") is None for _, headers, _ in answers)
+            assert all("public" in headers["Cache-Control"] for _, headers, _ in answers)
+        page = _http(base + ARTICLE_PATH)[2].decode()
+        form = form_fields(page, POST_PATH)
+        data = urllib.parse.urlencode(filled(form, "Seen by its author only")).encode()
+        post = {"Content-Type": "application/x-www-form-urlencoded"}
+        cross = _http(base + POST_PATH, data, {**post, "Sec-Fetch-Site": "cross-site"})
+        assert cross[0] == 403 and b"Seen by its author only" in cross[2]
+        # The author, with the cookie their comment set, gets a page of their own…
+        author = browser()
+        status, headers, _ = fetch(
+            author, base + POST_PATH, {**filled(form, "Seen by its author only")}
+        )
+        assert status == 302, status
+        status, headers, mine = fetch(author, base + ARTICLE_PATH)
+        assert "awaiting moderation" in mine and "private" in headers["Cache-Control"]
+        # …which no other reader ever gets, from either worker.
+        for _ in range(6):
+            status, _, body = _http(base + ARTICLE_PATH)
+            assert status == 200 and b"Seen by its author only" not in body
+            assert b"awaiting moderation" not in body
