@@ -20,9 +20,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         articles,
         auth,
         cli,
+        conditional,
         database,
         errors,
         feeds,
+        forgery,
         health,
         metrics,
         moderation_log,
@@ -45,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    # Inside ProxyFix, so that the forwarded host and scheme tell its kept answers apart.
+    app.wsgi_app = conditional.SharedResponses(app.wsgi_app)  # type: ignore[method-assign]
     if proxies := app.config["FORUM_TRUSTED_PROXIES"]:
         # Only then is X-Forwarded-For the client's address (rate limits, retention).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -77,6 +81,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     health.init_app(app)
     metrics.init_app(app)
     request_log.init_app(app)
+    forgery.init_app(app)
+    conditional.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import time
-from dataclasses import dataclass
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -20,12 +19,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forum.comment_text import URGENT_MESSAGE
-from forum.conditional import article_stamp, change_key, etag_for, not_modified, revalidate
+from forum.conditional import article_stamp, conditional_response, keep_private
 from forum.discussion import (
     comments_with_experience,
     featured_comments,
@@ -33,17 +32,17 @@ from forum.discussion import (
     thread_page,
     thread_page_number,
 )
+from forum.discussion_view import SORTS, DiscussionView
 from forum.errors import error_response
 from forum.experiences import (
-    CONDITIONS,
     EXPERIENCE_CSV_COLUMNS,
-    SIDE_EFFECTS,
     ExperienceAnswers,
     experience_row,
     published_experiences,
     summarize,
 )
-from forum.extensions import cache, db, limiter
+from forum.extensions import db, limiter
+from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
 from forum.forms import CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
@@ -54,6 +53,7 @@ from forum.sanitize import render_comment
 from forum.screening import Refused, Submission, form_age, sign_form_start
 from forum.security import whole_number
 from forum.settings import current_settings
+from forum.time_trap import start_age
 
 bp = Blueprint("articles", __name__)
 
@@ -67,12 +67,6 @@ CSRF_FAILED = (
     "Your form could not be verified (it may have been open too long, or in another "
     "window). Your comment is kept below; please send it again."
 )
-# Most readers see nothing of their own on the article page, so for them it is rendered
-# once per change of the discussion, with slots for the two tokens of each reader's form.
-CSRF_SLOT = "\x00csrf-token\x00"  # NUL never reaches a page from input or content
-FORM_STARTED_SLOT = "\x00form-started\x00"
-_SLOTS = re.compile(f"({CSRF_SLOT}|{FORM_STARTED_SLOT})")
-ETAG_PERIOD_SECONDS = 600  # a page a browser revalidates has a form start at most this old
 
 
 @bp.get("/")
@@ -115,40 +109,6 @@ def _reply_target(article: Article, raw: str | None) -> Comment | None:
     return parent
 
 
-SORTS = {"oldest": "Oldest first", "newest": "Newest first", "helpful": "Most helpful"}
-
-
-@dataclass
-class DiscussionView:
-    """How the reader asked to see the discussion: sorted, or filtered by experience."""
-
-    sort: str = "oldest"
-    condition: str | None = None
-    side_effect: str | None = None
-
-    @classmethod
-    def from_request(cls) -> DiscussionView:
-        args = request.args if request.method == "GET" else {}
-        sort = args.get("sort", "oldest")
-        condition = args.get("condition") or None
-        side_effect = args.get("side_effect") or None
-        return cls(
-            sort=sort if sort in SORTS else "oldest",
-            condition=condition if condition in CONDITIONS else None,
-            side_effect=side_effect if side_effect in SIDE_EFFECTS else None,
-        )
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.condition or self.side_effect)
-
-    def args(self, **changes: str | int | None) -> dict[str, str | int]:
-        """Query arguments for a link that keeps this view, with some changed."""
-        current = {"sort": self.sort, "condition": self.condition, "side_effect": self.side_effect}
-        current.update(changes)
-        return {k: v for k, v in current.items() if v and (k, v) != ("sort", "oldest")}
-
-
 def _render_article(
     article: Article,
     form: CommentForm,
@@ -156,7 +116,7 @@ def _render_article(
     refusal: str | None = None,
     question: str | None = None,
     preview: str | None = None,
-    slots: bool = False,
+    shared: bool = False,
 ) -> tuple[str, int]:
     page = _page_argument() if request.method == "GET" else 1
     view = DiscussionView.from_request()
@@ -170,9 +130,11 @@ def _render_article(
         threads = thread_page(article, page, per_page, _own_comment_ids(), view.sort)
     if threads is None and filtered is None:
         abort(404)
-    # A form sent back keeps its first start time, so that fixing a mistake is not "too fast".
-    if slots:
-        form.form_started.data = FORM_STARTED_SLOT
+    # A form sent back keeps its first start time, so that fixing a mistake is not "too fast":
+    # the one it came with, or else its form token's (see _form_age). A shared page has
+    # none of its own: its script asks for one when the reader starts on the form.
+    if shared or (request.method == "POST" and form_age(form.form_started.data) is None):
+        form.form_started.data = ""
     elif form_age(form.form_started.data) is None:
         form.form_started.data = sign_form_start()
     parent_id = whole_number(form.parent_id.data)
@@ -200,7 +162,7 @@ def _render_article(
         own_ids=own_ids,
         # Only a reader's own waiting comments mention the settings (the review time).
         settings=current_settings() if own_ids else None,
-        **({"csrf_token": lambda: CSRF_SLOT} if slots else {}),
+        shared=shared,
     )
     return html, status
 
@@ -217,34 +179,20 @@ def _impersonal() -> bool:
 
 
 def _shared_page(slug: str) -> Response:
-    """The page most readers see: built once per change, with this reader's tokens put in."""
+    """The page every reader without a session gets: the same bytes for all, built once per
+    change (and form-token period), which nginx or a CDN may keep (forum.conditional)."""
     stamp = article_stamp(slug)
     page = _page_argument()
     view = DiscussionView.from_request()
     what = f"article-page|{stamp.id}|{page}|{view.args()}|{stamp.accepts_comments}"
-    key = change_key(what, stamp.changed_at)
-    csrf = generate_csrf()
-    # The tokens differ per reader and the form start ages, so the ETag includes both.
-    period = int(time.time()) // ETAG_PERIOD_SECONDS
-    etag = etag_for(f"{key}|{session.get('csrf_token', '')}|{period}")
-    response = not_modified(etag)
-    if response is None:
-        template = cache.get(key)
-        if template is None:
-            article = db.session.get_one(Article, stamp.id)
-            html, _ = _render_article(article, CommentForm(), slots=True)
-            # Kept as encoded pieces between the slots: each reader's page is one join.
-            pieces = _SLOTS.split(html)
-            template = ([p.encode() for p in pieces[0::2]], pieces[1::2])
-            cache.set(key, template)
-        texts, slots = template
-        tokens = {CSRF_SLOT: csrf.encode(), FORM_STARTED_SLOT: sign_form_start().encode()}
-        body = [texts[0]]
-        for slot, text in zip(slots, texts[1:], strict=True):
-            body += (tokens[slot], text)
-        response = Response(b"".join(body), mimetype="text/html")
-    response.cache_control.private = True
-    return revalidate(response, etag)
+
+    def build() -> Response:
+        g.building_shared_page = True  # forum.forgery.form_token: the period's shared token
+        article = db.session.get_one(Article, stamp.id)
+        html, _ = _render_article(article, CommentForm(), shared=True)
+        return Response(html, mimetype="text/html")
+
+    return conditional_response(what, stamp.changed_at, build, period=period_start())
 
 
 @bp.get("/articles/<slug:slug>")
@@ -261,6 +209,16 @@ def show(slug: str) -> Response | tuple[str, int]:
     if reply_to := request.args.get("replytocom"):
         form.parent_id.data = str(_reply_target(article, reply_to).id)
     return _render_article(article, form)
+
+
+@bp.get("/articles/<slug:slug>/form-start")
+def form_start(slug: str) -> Response:
+    """When this reader started on the comment form, signed: asked for by the shared page's
+    script at the first touch of the form, as the page itself is the same for everyone."""
+    article_stamp(slug)  # 404 for an article that does not exist
+    response = jsonify(form_started=sign_form_start())
+    response.cache_control.no_store = True
+    return keep_private(response)
 
 
 def _experience_answers(form: CommentForm) -> ExperienceAnswers | None:
@@ -297,7 +255,7 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         body=form.body.data,
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
-        form_age=form_age(form.form_started.data),
+        form_age=start_age(form.form_started.data, g.public_form),
         honeypot=request.form.get(HONEYPOT_FIELD, ""),
         author_role=AuthorRole(form.author_role.data) if form.author_role.data else None,
         experience=_experience_answers(form),
@@ -313,7 +271,7 @@ def post_comment(slug: str) -> Response | tuple[str, int]:
         if refusal.needs_confirmation:
             return _render_article(article, form, 422, question=decision.message)
         if decision.restart_form:
-            form.form_started.data = None
+            form.form_started.data = sign_form_start()
         return _render_article(article, form, decision.http_status, decision.message)
     # The answer is written before the commit, which would expire (and reload) what it reads.
     location = url_for("articles.show", slug=article.slug, _anchor=f"comment-{comment.id}")
@@ -417,13 +375,29 @@ def experiences_csv(slug: str) -> Response:
     return response
 
 
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple:
-    """Refused with 400 and nothing stored; a comment form comes back with its text kept."""
+def _refused_form(status: int, message: str) -> tuple:
+    """A comment form refused before its view ran comes back with everything typed kept."""
     if request.endpoint != "articles.post_comment":
-        return error_response(400, "This form could not be verified. Please reload the page.")
-    article = _article_or_404((request.view_args or {}).get("slug", ""))
-    form = CommentForm(meta={"csrf": False})
+        return error_response(status, message)
+    slug = (request.view_args or {}).get("slug", "")
+    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        return error_response(404)
+    form = CommentForm()
     if whole_number(form.parent_id.data) is None:
         form.parent_id.data = None
-    return _render_article(article, form, 400, CSRF_FAILED)
+    return _render_article(article, form, status, message)
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> tuple:
+    """Refused with 400 and nothing stored."""
+    if request.endpoint != "articles.post_comment":
+        return error_response(400, "This form could not be verified. Please reload the page.")
+    return _refused_form(400, CSRF_FAILED)
+
+
+@bp.app_errorhandler(CrossSiteRequest)
+def cross_site_refused(error: CrossSiteRequest) -> tuple:
+    """Sent from another site (forum.forgery): 403, and nothing stored."""
+    return _refused_form(403, CROSS_SITE)

@@ -1,25 +1,45 @@
-"""Public responses built once per change: conditional GETs and a shared body cache.
+"""Public responses built once per change: conditional GETs, a shared body cache, and
+the headers that let nginx or a CDN keep them.
 
 Every public view of a discussion depends on one change stamp
 (`Article.comments_changed_at`, bumped by every change of a comment's status, text,
 reports or votes). A response is keyed by that stamp: a client that has it gets 304,
 and every other client gets bytes built once and kept in the cache (Flask-Caching:
-in-process by default, Redis when configured) until the stamp moves on.
+in-process by default, Redis when configured) until the stamp moves on. Those bytes are
+the same for every reader without a session, so they say `Cache-Control: public`;
+anything else the app answers is `private` unless its view said otherwise.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
-from flask import Response, abort, request
-from sqlalchemy import bindparam, func, select
+from flask import Flask, Response, abort, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from sqlalchemy import Engine, bindparam, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import is_resource_modified
 
 from forum.extensions import cache, db
 from forum.models import Article, comments_open, utcnow
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+_STAMP = "forum.stamp"  # environ: the stamp this request read, and how to read it again
+SHARED = "forum.shared"  # environ: set when the answer is the one every cookie-less reader gets
+# A request with any of these may be answered for its sender alone.
+_PERSONAL = frozenset(
+    {"HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
+)
+# What tells two shared answers apart: links are absolute, so the host and scheme count.
+_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
 
 
 @dataclass(frozen=True)
@@ -41,20 +61,44 @@ _ARTICLE_STAMP = select(
 _SITE_STAMP = select(func.max(Article.comments_changed_at))
 
 
-def article_stamp(slug: str) -> ArticleStamp:
-    """The public article's stamp, or 404: one small query outside the ORM session (hot path)."""
-    with db.engine.connect() as connection:
+Check = Callable[[], Hashable]  # reads again what a response depends on
+
+
+def _read_article(engine: Engine, slug: str) -> ArticleStamp | None:
+    with engine.connect() as connection:
         row = connection.execute(_ARTICLE_STAMP, {"slug": slug}).one_or_none()
     if row is None:
-        abort(404)
+        return None
     article_id, changed_at, *closing = row
     return ArticleStamp(article_id, changed_at, comments_open(*closing))
 
 
+def _read_site(engine: Engine) -> datetime:
+    with engine.connect() as connection:
+        return connection.execute(_SITE_STAMP).scalar() or utcnow()
+
+
+def _depends_on(check: Check, value: Hashable) -> None:
+    """Note what this request's public response depends on, for SharedResponses."""
+    request.environ[_STAMP] = (check, value)
+
+
+def article_stamp(slug: str) -> ArticleStamp:
+    """The public article's stamp, or 404: one small query outside the ORM session (hot path)."""
+    check = partial(_read_article, db.engine, slug)
+    stamp = check()
+    if stamp is None:
+        abort(404)
+    _depends_on(check, stamp)
+    return stamp
+
+
 def site_stamp() -> datetime:
     """When anything public on the site last changed."""
-    with db.engine.connect() as connection:
-        return connection.execute(_SITE_STAMP).scalar() or utcnow()
+    check = partial(_read_site, db.engine)
+    changed_at = check()
+    _depends_on(check, changed_at)
+    return changed_at
 
 
 def change_key(key: str, changed_at: datetime) -> str:
@@ -76,19 +120,45 @@ def not_modified(etag: str, last_modified: datetime | None = None) -> Response |
 
 
 def revalidate(response: Response, etag: str, last_modified: datetime | None = None) -> Response:
-    """Validators on `response`; clients must check back each time, so approvals show at once."""
+    """Validators, and leave to share: browsers check back each time (max-age=0, so an
+    approval shows at once), shared caches keep the bytes for FORUM_SHARED_MAX_AGE."""
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
+    share(response)
+    return response
+
+
+def share(response: Response) -> Response:
+    """Cache-Control for bytes that every cookie-less reader gets alike."""
+    config = current_app.config
+    control = response.cache_control
+    control.public = True
+    control.max_age = 0
+    control.s_maxage = config["FORUM_SHARED_MAX_AGE"]
+    # While one request rebuilds an expired copy, the others may still get the old one.
+    control.stale_while_revalidate = config["FORUM_STALE_WHILE_REVALIDATE"]
+    return response
+
+
+def keep_private(response: Response) -> Response:
+    """Built for one reader (a session, a form sent back): never kept by a shared cache."""
+    response.cache_control.private = True
     response.cache_control.no_cache = True
     return response
 
 
-def conditional_response(key: str, changed_at: datetime, build: Callable[[], Response]) -> Response:
-    """304 for a current client; otherwise the body of `build()`, built once per change."""
-    stamp = change_key(key, changed_at)
+def conditional_response(
+    key: str, changed_at: datetime, build: Callable[[], Response], period: int | None = None
+) -> Response:
+    """304 for a current client; otherwise the body of `build()`, built once per change.
+
+    `period` names a time period that the body also depends on (the article page's form
+    token is renewed every FORUM_FORM_STAMP_SECONDS); the body then has no Last-Modified,
+    which could not tell two periods apart."""
+    stamp = change_key(key, changed_at) + ("" if period is None else f"|{period}")
     etag = etag_for(stamp)
-    last_modified = changed_at.replace(microsecond=0)
+    last_modified = changed_at.replace(microsecond=0) if period is None else None
     response = not_modified(etag, last_modified)
     if response is None:
         cached = cache.get(f"body|{stamp}")
@@ -99,4 +169,136 @@ def conditional_response(key: str, changed_at: datetime, build: Callable[[], Res
             cached = (built.get_data(), built.content_type)
             cache.set(f"body|{stamp}", cached)
         response = Response(cached[0], content_type=cached[1])
+    if period is None:
+        g.same_for_every_cookie = True  # feeds and API: no Vary: Cookie
+    _may_keep(period)
     return revalidate(response, etag, last_modified)
+
+
+def _may_keep(period: int | None) -> None:
+    """Let SharedResponses keep this answer while what it depends on stays the same."""
+    check, value = request.environ.get(_STAMP, (None, None))
+    if check is None:
+        return
+    if period is not None:  # the article page also changes with its form token's period
+        seconds = max(1, int(current_app.config["FORUM_FORM_STAMP_SECONDS"]))
+
+        def check_period(check: Check = check) -> Hashable:
+            return check(), int(time.time()) // seconds * seconds
+
+        check, value = check_period, (value, period)
+    request.environ[SHARED] = (check, value)
+
+
+@dataclass
+class _Kept:
+    check: Check
+    value: Hashable
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    checked: float = 0.0  # time.monotonic() of the last check that found it current
+    commits: int = -1  # this process's commit count then
+
+
+class _Commits:
+    """Commits made by this process: a kept answer is checked again after any of them,
+    so a change made here shows at once here; other processes see it within a second."""
+
+    count = 0
+
+    @classmethod
+    def seen(cls, *args: object) -> None:
+        cls.count += 1
+
+
+RECHECK_SECONDS = 1.0  # how long a kept answer is served without reading its stamp again
+
+
+class SharedResponses:
+    """WSGI: a cookie-less GET of a shared page, answered from memory while current.
+
+    The answer every cookie-less reader gets is kept, whole (headers and bytes), as the
+    view built it, and handed out without Flask's routing, sessions, sign-in and hooks,
+    which cost more than the page. Its stamp (one small query) is read again before it is
+    served if a second has passed or this process has committed anything since the last
+    check: a change shows at once in the process that made it and within a second in the
+    others (well inside what nginx or a CDN may keep). Each worker keeps its own few
+    copies. Anything with a cookie, a conditional header or another method goes to the
+    app as usual.
+    """
+
+    MAX_KEPT = 64  # pages × sorts × hosts; a flood of odd query strings only clears it
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self.kept: dict[tuple, _Kept] = {}
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ["REQUEST_METHOD"] != "GET" or not _PERSONAL.isdisjoint(environ):
+            return self.app(environ, start_response)
+        key = tuple(environ.get(name) for name in _KEY)
+        kept = self.kept.get(key)
+        if kept is not None:
+            now, commits = time.monotonic(), _Commits.count
+            current = kept.commits == commits and now - kept.checked < RECHECK_SECONDS
+            if not current:
+                try:
+                    current = kept.check() == kept.value
+                except SQLAlchemyError:
+                    current = False  # the app answers, and says what went wrong
+                kept.checked, kept.commits = now, commits
+            if current:
+                start_response(kept.status, kept.headers)
+                return [kept.body]
+            self.kept.pop(key, None)
+        answer: dict = {}
+
+        def capture(status: str, headers: list, exc_info: object = None) -> object:
+            answer.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        started, commits = time.monotonic(), _Commits.count
+        body = self.app(environ, capture)
+        shared = environ.get(SHARED)
+        headers = answer.get("headers", [])
+        if (
+            shared is None
+            or not answer.get("status", "").startswith("200 ")
+            or any(name.lower() == "set-cookie" for name, _ in headers)
+        ):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        if len(self.kept) >= self.MAX_KEPT:
+            self.kept.clear()
+        # Current as of before the view read its stamp: a commit since means a re-check.
+        self.kept[key] = _Kept(*shared, answer["status"], list(headers), data, started, commits)
+        return [data]
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask-Login reads the session after every request, which would add `Vary: Cookie`
+    to feeds and API answers that no cookie changes (and split a shared cache's copies)."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if g.get("same_for_every_cookie") and not session.modified:
+            session.accessed = False
+        super().save_session(app, session, response)
+
+
+def _private_unless_said(response: Response) -> Response:
+    # Whatever a view did not declare shareable may hold something of one reader's.
+    if "Cache-Control" not in response.headers:
+        keep_private(response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    if not event.contains(Engine, "commit", _Commits.seen):
+        event.listen(Engine, "commit", _Commits.seen)
+    app.after_request(_private_unless_said)
+    app.session_interface = _SessionInterface()

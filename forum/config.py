@@ -96,6 +96,13 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         # How many reverse proxies in front of the app to believe X-Forwarded-* from.
         "FORUM_TRUSTED_PROXIES": int(env("FORUM_TRUSTED_PROXIES", "0")),
         "FORUM_FORM_MAX_AGE": 24 * 3600,
+        # Pages every cookie-less reader shares: how long nginx or a CDN may keep them
+        # (s-maxage), and serve them stale while one request fetches a new copy.
+        "FORUM_SHARED_MAX_AGE": int(env("FORUM_SHARED_MAX_AGE", "5")),
+        "FORUM_STALE_WHILE_REVALIDATE": int(env("FORUM_STALE_WHILE_REVALIDATE", "10")),
+        # How often a shared page's form token (and so its bytes) is renewed: it is the
+        # no-script start time of the comment form (README, "The time trap").
+        "FORUM_FORM_STAMP_SECONDS": int(env("FORUM_FORM_STAMP_SECONDS", "15")),
         "FORUM_REVIEW_TIME": "Comments are usually reviewed within 2 days.",
         "FORUM_MANAGE_LINK_AGE": timedelta(hours=1),
         "FORUM_SEND_MAIL_AFTER_REQUEST": True,

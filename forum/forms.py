@@ -106,6 +106,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CommentForm(FlaskForm):
+    class Meta:
+        csrf = False  # a public form: forum.forgery checks its article-bound token first
+
     author_name = StringField(
         "Name",
         filters=[_clean_line],
@@ -322,6 +325,9 @@ REPORT_REASONS = {
 
 
 class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a public form: forum.forgery checks its article-bound token first
+
     reason = RadioField(
         "Why are you reporting this comment?",
         choices=_choices(REPORT_REASONS),

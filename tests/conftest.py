@@ -29,6 +29,10 @@ TEST_CONFIG = {
     "FORUM_MIN_FORM_SECONDS": 0,
     "FORUM_FLOOD_SECONDS": 0,
     "RATELIMIT_ENABLED": False,
+    # The shared article page's bytes change with its form-token period (15 s by default);
+    # an hour keeps tests that compare two answers off a period's edge. The time trap's
+    # tests set the default.
+    "FORUM_FORM_STAMP_SECONDS": 3600,
     # Argon2id at its least cost: tests hash many passwords and guard no real ones.
     "FORUM_PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
 }

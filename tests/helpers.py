@@ -60,11 +60,18 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
     return match.group(1)
 
 
-def comment_form(client: FlaskClient, slug: str = ARTICLE, reply_to: int | None = None) -> dict:
+def comment_form(
+    client: FlaskClient, slug: str = ARTICLE, reply_to: int | None = None, script: bool = True
+) -> dict:
+    """The comment form's fields, with its start time asked for as the page's script does
+    on a shared page (`script=False`: as a browser without JavaScript sends it)."""
     path = f"/articles/{slug}" + (f"?replytocom={reply_to}" if reply_to else "")
     response = client.get(path)
     assert response.status_code == 200, response.status_code
-    return form_fields(response.get_data(as_text=True), f"/articles/{slug}/comments")
+    fields = form_fields(response.get_data(as_text=True), f"/articles/{slug}/comments")
+    if script and not fields.get("form_started"):
+        fields["form_started"] = client.get(f"/articles/{slug}/form-start").json["form_started"]
+    return fields
 
 
 def post_comment(

@@ -592,16 +592,24 @@ def _pages_for_vnu(site: Site) -> dict[str, str]:
         anonymous.post(f"{ARTICLE_PATH}/subscribe", data={"csrf_token": token, "email": "x@"}),
         422,
     )
-    keep("manage-invalid", anonymous.post("/manage", data={"csrf_token": token, "email": "x"}), 422)
+    # "Manage my comments" and sign-in keep session-bound tokens (one per session); the
+    # article's forms carry public ones.
+    manage_token = csrf_token(anonymous, "/manage")
+    keep(
+        "manage-invalid",
+        anonymous.post("/manage", data={"csrf_token": manage_token, "email": "x"}),
+        422,
+    )
     keep(
         "manage-sent",
-        anonymous.post("/manage", data={"csrf_token": token, "email": "ann@patients.test"}),
+        anonymous.post("/manage", data={"csrf_token": manage_token, "email": "ann@patients.test"}),
         200,
     )
     keep(
         "login-failed",
         anonymous.post(
-            "/login", data={"csrf_token": token, "email": "nobody@forum.test", "password": "x"}
+            "/login",
+            data={"csrf_token": manage_token, "email": "nobody@forum.test", "password": "x"},
         ),
         401,
     )

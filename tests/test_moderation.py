@@ -32,7 +32,8 @@ def test_queue_is_closed_to_visitors(client):
 
 def test_actions_are_refused_to_visitors_with_403(client, app):
     cid = comment_id(post_comment(client))
-    token = csrf_token(client, "/articles/ivig-for-lupus")
+    # A visitor's own session-bound token (the article's forms carry public form tokens).
+    token = csrf_token(client, "/login")
     for action in ACTIONS:
         response = client.post(f"/moderation/comments/{cid}/{action}", data={"csrf_token": token})
         assert response.status_code == 403, action

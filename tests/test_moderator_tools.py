@@ -124,7 +124,8 @@ def test_every_new_page_and_action_is_for_moderators_only(app, client):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith("/login?next=/moderation/"), path
-    reader_token = csrf_token(client, f"/articles/{ARTICLE}")
+    # A reader's own session-bound token (the article's forms carry public form tokens).
+    reader_token = csrf_token(client, "/login")
     actions = {
         f"/moderation/comments/{cid}/dismiss-reports": {},
         f"/moderation/comments/{cid}/edit": {"body": "Changed", "reason": "Because"},

@@ -1,4 +1,4 @@
-"""The shared page cache: public pages built once per change, never stale, tokens per reader."""
+"""The shared page cache: public pages built once per change, never stale, one for all."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from forum.extensions import db
 from forum.housekeeping import purge
 from forum.mail import wait_for_sender
 from forum.models import Comment, utcnow
-from forum.screening import form_age
 from tests.conftest import make_app
 from tests.helpers import (
     ARTICLE,
@@ -50,21 +49,15 @@ def test_a_new_reader_of_a_warm_page_costs_one_query(app):
         with counted_queries(app) as queries:
             response = app.test_client().get(path)
         assert response.status_code == 200, path
-        # The article (or the site's change stamp) is read; nothing else.
-        assert queries["n"] == 1, (path, queries["n"])
+        # At most the article's (or the site's) change stamp is read, once a second.
+        assert queries["n"] <= 1, (path, queries["n"])
 
 
-def test_every_reader_gets_working_tokens_of_their_own(app):
+def test_every_reader_gets_the_same_page_and_its_form_works_for_each(app):
     ann, bob = app.test_client(), app.test_client()
+    assert ann.get(ARTICLE_PATH).data == bob.get(ARTICLE_PATH).data
     ann_form, bob_form = comment_form(ann), comment_form(bob)
-    assert ann_form["csrf_token"] != bob_form["csrf_token"]
-    assert "\x00" not in ann.get(ARTICLE_PATH).text  # no slot left unfilled
-    with app.app_context():
-        age = form_age(ann_form["form_started"])
-    assert age is not None and age < timedelta(minutes=1)
-    stolen = {**bob_form, "csrf_token": ann_form["csrf_token"]}
-    stolen.update(author_name="Bob", author_email="bob@patients.test", body="Borrowed token")
-    assert bob.post(f"{ARTICLE_PATH}/comments", data=stolen).status_code == 400
+    assert ann_form["csrf_token"] == bob_form["csrf_token"]  # no token per visitor
     for client, form, name in [(ann, ann_form, "Ann"), (bob, bob_form, "Bob")]:
         form.update(author_name=name, author_email=f"{name}@patients.test", body=f"I am {name}")
         comment_id(client.post(f"{ARTICLE_PATH}/comments", data=form))
@@ -89,11 +82,11 @@ def test_the_article_page_answers_304_until_the_discussion_changes(app, client, 
     reader = app.test_client()
     first = reader.get(ARTICLE_PATH)
     etag = first.headers["ETag"]
-    assert first.cache_control.private and first.cache_control.no_cache
+    assert first.cache_control.public and first.cache_control.max_age == 0
     again = reader.get(ARTICLE_PATH, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    # Another reader's copy carries other tokens: the same ETag must not validate it.
-    assert app.test_client().get(ARTICLE_PATH, headers={"If-None-Match": etag}).status_code == 200
+    # Every cookie-less reader has the same bytes, so the same ETag validates theirs.
+    assert app.test_client().get(ARTICLE_PATH, headers={"If-None-Match": etag}).status_code == 304
     cid = comment_id(post_as_newcomer(client, body="A change of the discussion"))
     moderate(mod_client, cid, "approve")
     changed = reader.get(ARTICLE_PATH, headers={"If-None-Match": etag})

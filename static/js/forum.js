@@ -66,6 +66,26 @@
     update();
   }
 
+  // The page is the same for every reader (and may come from a cache), so it cannot say
+  // when this reader started on the form: ask the forum once, at the first touch of the
+  // form. The signed answer lets the forum tell a bot that posts at once from a person.
+  var started = form.querySelector("input[name=form_started]");
+  var startUrl = form.getAttribute("data-form-start");
+  if (started && startUrl && !started.value && window.fetch) {
+    var askStart = function () {
+      form.removeEventListener("focusin", askStart);
+      form.removeEventListener("pointerdown", askStart);
+      fetch(startUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) {
+          if (answer && answer.form_started && !started.value) { started.value = answer.form_started; }
+        })
+        .catch(function () { /* without it the form still works: see README, "The time trap" */ });
+    };
+    form.addEventListener("focusin", askStart);
+    form.addEventListener("pointerdown", askStart);
+  }
+
   // Ask before leaving a half-written comment. Text that came back in the form (a
   // preview, a mistake to correct) is not posted either, so it counts too.
   var submitting = false;

@@ -1,0 +1,51 @@
+"""The time trap on a page every reader shares: when did this person start on the form?
+
+A bot posts the comment form at once; a person takes a while. The form used to carry a
+signed "served at" time, but a shared page (one set of bytes, which nginx or a CDN may
+keep) cannot say when this reader fetched it. So (README, "The time trap"):
+
+- the page's script asks the forum for a signed start time at the first touch of the
+  form (`articles.form_start`): exact, whatever the cache did;
+- without the script, the page's form token says when the page was built. A cache may
+  have kept the page for up to `shared_page_lag()` before this reader got it, so a post
+  sooner than the minimum after the build is surely a bot's (spam), one sooner than
+  minimum + lag may be (held for a moderator), and one later is a person's pace.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import current_app
+
+from forum.conditional import RECHECK_SECONDS
+from forum.forgery import FormToken
+from forum.screening import form_age
+from forum.settings import current_settings
+
+
+def shared_page_lag() -> int:
+    """The most a shared page's token can be older than the page's fetch: its period, the
+    second an app server may serve it from memory unchecked, and what nginx or a CDN may
+    keep (s-maxage) and then serve stale while revalidating."""
+    config = current_app.config
+    return (
+        config["FORUM_FORM_STAMP_SECONDS"]
+        + math.ceil(RECHECK_SECONDS)
+        + config["FORUM_SHARED_MAX_AGE"]
+        + config["FORUM_STALE_WHILE_REVALIDATE"]
+    )
+
+
+def start_age(form_started: str | None, page: FormToken) -> timedelta | None:
+    """How long the person has had the form; None (held for a moderator) if unknown."""
+    if form_started:  # the script's, or a page built for this reader
+        return form_age(form_started)  # None if altered
+    age = timedelta(seconds=page.age)
+    if not page.shared:
+        return age  # a page built for this reader at that moment
+    minimum = current_settings().min_form_seconds
+    if minimum and minimum <= page.age < minimum + shared_page_lag():
+        return None
+    return age
