@@ -36,6 +36,7 @@ from forum.models import (
     Comment,
     CommentStatus,
     MailOptOut,
+    ModerationAction,
     Moderator,
     Subscription,
     utcnow,
@@ -235,7 +236,7 @@ def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
         )
         return page, 422
     if comment.status is CommentStatus.APPROVED:
-        change_status(comment, CommentStatus.PENDING, action="author-edit")
+        change_status(comment, CommentStatus.PENDING, action=ModerationAction.AUTHOR_EDIT)
     if comment.urgent:
         flash(URGENT_MESSAGE, "urgent")
     db.session.commit()
@@ -249,7 +250,7 @@ def delete_my_comment(comment_id: int) -> Response:
     EmptyForm().validate_on_submit()  # CSRF was checked before the view
     if comment.status is not CommentStatus.DELETED:
         comment.removed_by_author_at = utcnow()
-        change_status(comment, CommentStatus.DELETED, action="author-delete")
+        change_status(comment, CommentStatus.DELETED, action=ModerationAction.AUTHOR_DELETE)
         db.session.commit()
     flash("Your comment is deleted.", "success")
     return redirect(url_for("account.my_comments"))

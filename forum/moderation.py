@@ -26,6 +26,7 @@ from forum.models import (
     BlockKind,
     Comment,
     CommentStatus,
+    ModerationAction,
     ModerationEvent,
     Moderator,
     Report,
@@ -43,8 +44,6 @@ REJECT_REASONS = {
     "private-information": "Private information",
     "other": "Other",
 }
-# The action forum.reactions logs when readers' reports take a comment off the page.
-HIDDEN_BY_REPORTS = "hidden-by-reports"
 
 
 def submit_comment(sub: Submission) -> Comment:
@@ -79,7 +78,7 @@ def submit_comment(sub: Submission) -> Comment:
     if status is CommentStatus.PENDING:
         notifications.held_for_review(comment)
     else:
-        change_status(comment, status, action="screened", reason="; ".join(reasons))
+        change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
     return comment
 
 
@@ -88,7 +87,7 @@ def change_status(
     status: CommentStatus,
     *,
     moderator: Moderator | None = None,
-    action: str | None = None,
+    action: ModerationAction,
     reason: str = "",
     reason_code: str | None = None,
 ) -> ModerationEvent | None:
@@ -114,7 +113,7 @@ def change_status(
     event = ModerationEvent(
         comment_id=comment.id,
         moderator_id=moderator.id if moderator else None,
-        action=action or status.value,
+        action=action,
         from_status=old,
         to_status=status,
         reason=reason,
@@ -151,7 +150,7 @@ def moderate(
         comment,
         MODERATOR_ACTIONS[action],
         moderator=moderator,
-        action=action,
+        action=ModerationAction(action),
         reason=REJECT_REASONS.get(reason_code or "", ""),
         reason_code=reason_code,
     )
@@ -181,44 +180,46 @@ def block_author(
         reason=f"Blocked from comment {comment.id}",
     )
     db.session.add(block)
-    db.session.add(
-        ModerationEvent(
-            comment_id=comment.id,
-            moderator_id=moderator.id,
-            action=f"block-{kind.value}",
-            reason=value,
-        )
-    )
+    log_event(moderator, _BLOCKED[kind], comment=comment, reason=value)
     return block
 
 
 def lift_block(block: Block, moderator: Moderator) -> None:
-    db.session.add(
-        ModerationEvent(
-            comment_id=block.comment_id,
-            moderator_id=moderator.id,
-            action=f"unblock-{block.kind.value}",
-            reason=block.value,
-        )
-    )
+    comment = db.session.get(Comment, block.comment_id) if block.comment_id else None
+    log_event(moderator, _LIFTED[block.kind], comment=comment, reason=block.value)
     db.session.delete(block)
+
+
+_BLOCKED = {
+    BlockKind.EMAIL: ModerationAction.BLOCK_EMAIL,
+    BlockKind.DOMAIN: ModerationAction.BLOCK_DOMAIN,
+    BlockKind.IP: ModerationAction.BLOCK_IP,
+}
+_LIFTED = {
+    BlockKind.EMAIL: ModerationAction.UNBLOCK_EMAIL,
+    BlockKind.DOMAIN: ModerationAction.UNBLOCK_DOMAIN,
+    BlockKind.IP: ModerationAction.UNBLOCK_IP,
+}
 
 
 # --- Moderators' tools beyond status: reports, edits, picks, notes, badges, closing ---------
 
 
-def _log(
-    moderator: Moderator,
-    action: str,
+def log_event(
+    moderator: Moderator | None,
+    action: ModerationAction,
     *,
     comment: Comment | None = None,
     article: Article | None = None,
+    target: Moderator | None = None,
     reason: str = "",
 ) -> ModerationEvent:
+    """The one way to write to the moderators' record (status changes add their own)."""
     event = ModerationEvent(
         comment_id=comment.id if comment else None,
         article_id=article.id if article else None,
-        moderator_id=moderator.id,
+        moderator_id=moderator.id if moderator else None,
+        target_moderator_id=target.id if target else None,
         action=action,
         reason=reason,
         created_at=utcnow(),
@@ -259,7 +260,7 @@ def hidden_by_reports(comment: Comment) -> bool:
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
         .limit(1)
     )
-    return latest == HIDDEN_BY_REPORTS
+    return latest == ModerationAction.HIDDEN_BY_REPORTS
 
 
 def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent | None:
@@ -277,12 +278,12 @@ def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent |
             comment,
             CommentStatus.APPROVED,
             moderator=moderator,
-            action="dismiss-reports",
+            action=ModerationAction.DISMISS_REPORTS,
             reason=reason + "; published again",
         )
         if event is not None:
             return event
-    return _log(moderator, "dismiss-reports", comment=comment, reason=reason)
+    return log_event(moderator, ModerationAction.DISMISS_REPORTS, comment=comment, reason=reason)
 
 
 EDIT_PREVIOUS = "\n\nPrevious text:\n"
@@ -295,7 +296,9 @@ def edit_comment(comment: Comment, body: str, reason: str, moderator: Moderator)
     comment.edited_by_moderator_at = utcnow()
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "edit", comment=comment, reason=reason + EDIT_PREVIOUS + previous)
+    return log_event(
+        moderator, ModerationAction.EDIT, comment=comment, reason=reason + EDIT_PREVIOUS + previous
+    )
 
 
 def split_edit_reason(reason: str) -> tuple[str, str | None]:
@@ -311,7 +314,11 @@ def set_featured(comment: Comment, featured: bool, moderator: Moderator) -> Mode
     comment.featured_at = utcnow() if featured else None
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "feature" if featured else "unfeature", comment=comment)
+    return log_event(
+        moderator,
+        ModerationAction.FEATURE if featured else ModerationAction.UNFEATURE,
+        comment=comment,
+    )
 
 
 def set_moderator_note(
@@ -325,8 +332,10 @@ def set_moderator_note(
     if comment.is_public:
         _public_change(comment.article_id)
     if not note:
-        return _log(moderator, "clear-note", comment=comment)
-    return _log(moderator, "note", comment=comment, reason=note + (f"\n{url}" if url else ""))
+        return log_event(moderator, ModerationAction.CLEAR_NOTE, comment=comment)
+    return log_event(
+        moderator, ModerationAction.NOTE, comment=comment, reason=note + (f"\n{url}" if url else "")
+    )
 
 
 def set_role_verified(
@@ -340,7 +349,11 @@ def set_role_verified(
     comment.role_verified = verified
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "verify-role" if verified else "unverify-role", comment=comment)
+    return log_event(
+        moderator,
+        ModerationAction.VERIFY_ROLE if verified else ModerationAction.UNVERIFY_ROLE,
+        comment=comment,
+    )
 
 
 def set_comment_closing(
@@ -354,4 +367,9 @@ def set_comment_closing(
     _public_change(article.id)  # the form gives way to a notice, or comes back
     state = "closed" if closed else "open"
     after = f"; closing {after_days} day(s) after publication" if after_days else ""
-    return _log(moderator, "comments-closing", article=article, reason=f"Comments {state}{after}")
+    return log_event(
+        moderator,
+        ModerationAction.COMMENTS_CLOSING,
+        article=article,
+        reason=f"Comments {state}{after}",
+    )

@@ -22,46 +22,6 @@ bp = Blueprint("moderation_log", __name__, url_prefix="/moderation")
 
 PER_PAGE = 50
 FORUM = "forum"  # the moderator filter's value for what the forum did by itself
-ACTION_LABELS = {
-    "approve": "Approved",
-    "reject": "Rejected",
-    "spam": "Marked as spam",
-    "delete": "Deleted",
-    "screened": "Screened on arrival",
-    "imported": "Imported",
-    "hidden-by-reports": "Hidden after reports",
-    "dismiss-reports": "Dismissed reports",
-    "edit": "Edited the text",
-    "feature": "Made a moderator’s pick",
-    "unfeature": "No longer a moderator’s pick",
-    "note": "Added a moderator’s note",
-    "clear-note": "Removed the moderator’s note",
-    "verify-role": "Verified a professional’s badge",
-    "unverify-role": "Took back a badge’s verification",
-    "comments-closing": "Changed when comments close",
-    "settings": "Changed the screening settings",
-    "block-email": "Blocked an e-mail address",
-    "block-domain": "Blocked an e-mail domain",
-    "block-ip": "Blocked an IP address",
-    "unblock-email": "Lifted an e-mail block",
-    "unblock-domain": "Lifted a domain block",
-    "unblock-ip": "Lifted an IP block",
-    "two-factor-required": "Made two-factor required for everyone",
-    "two-factor-optional": "Made two-factor optional",
-    "invite": "Invited to the team",
-    "join": "Joined the team",
-    "role": "Changed a role",
-    "disable": "Disabled an account",
-    "enable": "Enabled an account",
-    "password-change": "Changed their password",
-    "password-reset-request": "Asked for a password reset link",
-    "password-reset": "Reset their password",
-    "two-factor-on": "Turned two-factor sign-in on",
-    "two-factor-off": "Turned two-factor sign-in off",
-    "recovery-codes": "Made new recovery codes",
-    "recovery-code-used": "Signed in with a recovery code",
-    "sign-out-everywhere": "Signed out everywhere",
-}
 
 
 def _filter_form() -> LogFilterForm:
@@ -75,7 +35,7 @@ def _filter_form() -> LogFilterForm:
     actions = db.session.scalars(
         select(ModerationEvent.action).distinct().order_by(ModerationEvent.action)
     ).all()
-    form.action.choices = [("", "Any action"), *((a, ACTION_LABELS.get(a, a)) for a in actions)]
+    form.action.choices = [("", "Any action"), *((a.value, a.label) for a in actions)]
     return form
 
 
@@ -127,7 +87,6 @@ def log() -> tuple[str, int]:
         form=form,
         events=events[:PER_PAGE],
         articles=articles,
-        labels=ACTION_LABELS,
         split_edit_reason=split_edit_reason,
         page=page,
         has_next=len(events) > PER_PAGE,

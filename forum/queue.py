@@ -31,6 +31,7 @@ from forum.models import (
     BlockKind,
     Comment,
     CommentStatus,
+    ModerationAction,
     ModerationEvent,
     Report,
     utcnow,
@@ -42,6 +43,7 @@ from forum.moderation import (
     dismiss_reports,
     edit_comment,
     lift_block,
+    log_event,
     moderate,
     set_featured,
     set_moderator_note,
@@ -128,7 +130,10 @@ def _tab_query(tab: str) -> Select[tuple[Comment]]:
 def _rejection_counts() -> list[tuple[str, int]]:
     rows = db.session.execute(
         select(ModerationEvent.reason_code, func.count())
-        .where(ModerationEvent.action == "reject", ModerationEvent.reason_code.is_not(None))
+        .where(
+            ModerationEvent.action == ModerationAction.REJECT,
+            ModerationEvent.reason_code.is_not(None),
+        )
         .group_by(ModerationEvent.reason_code)
     )
     counts = dict(rows.all())
@@ -366,11 +371,15 @@ def settings() -> Response | tuple[str, int]:
         for words in ("hold_words", "spam_words"):
             changes[words] = tuple(changes[words].splitlines())
         save_settings(**changes)
-        db.session.add(ModerationEvent(moderator_id=current_user.id, action="settings"))
+        log_event(current_user, ModerationAction.SETTINGS)
         if changes["two_factor_required"] != current.two_factor_required:
             required = changes["two_factor_required"]
-            action = "two-factor-required" if required else "two-factor-optional"
-            db.session.add(ModerationEvent(moderator_id=current_user.id, action=action))
+            log_event(
+                current_user,
+                ModerationAction.TWO_FACTOR_REQUIRED
+                if required
+                else ModerationAction.TWO_FACTOR_OPTIONAL,
+            )
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("queue.settings"))
