@@ -78,6 +78,7 @@ class ModerationAction(StrEnum):
     REJECT = "reject", "Rejected"
     SPAM = "spam", "Marked as spam"
     DELETE = "delete", "Deleted"
+    PENDING = "pending", "Sent back to the queue"
     SCREENED = "screened", "Screened on arrival"
     IMPORTED = "imported", "Imported"
     HIDDEN_BY_REPORTS = "hidden-by-reports", "Hidden after reports"

@@ -82,12 +82,22 @@ def submit_comment(sub: Submission) -> Comment:
     return comment
 
 
+# What a status change is called when nothing more particular happened.
+STATUS_ACTIONS = {
+    CommentStatus.APPROVED: ModerationAction.APPROVE,
+    CommentStatus.REJECTED: ModerationAction.REJECT,
+    CommentStatus.SPAM: ModerationAction.SPAM,
+    CommentStatus.DELETED: ModerationAction.DELETE,
+    CommentStatus.PENDING: ModerationAction.PENDING,
+}
+
+
 def change_status(
     comment: Comment,
     status: CommentStatus,
     *,
     moderator: Moderator | None = None,
-    action: ModerationAction,
+    action: ModerationAction | None = None,
     reason: str = "",
     reason_code: str | None = None,
 ) -> ModerationEvent | None:
@@ -113,7 +123,7 @@ def change_status(
     event = ModerationEvent(
         comment_id=comment.id,
         moderator_id=moderator.id if moderator else None,
-        action=action,
+        action=action or STATUS_ACTIONS[status],
         from_status=old,
         to_status=status,
         reason=reason,

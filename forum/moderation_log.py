@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,12 +15,11 @@ from forum.extensions import db
 from forum.forms import ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.models import Article, Comment, ModerationEvent, Moderator
 from forum.moderation import set_comment_closing, split_edit_reason
+from forum.paging import page_number, paginate
 from forum.queue import row_or_404
-from forum.security import whole_number
 
 bp = Blueprint("moderation_log", __name__, url_prefix="/moderation")
 
-PER_PAGE = 50
 FORUM = "forum"  # the moderator filter's value for what the forum did by itself
 
 
@@ -63,18 +62,16 @@ def log() -> tuple[str, int]:
     if end and not form.date_to.errors:
         query = query.where(ModerationEvent.created_at < _start_of(end + timedelta(days=1)))
 
-    page = whole_number(request.args.get("page")) or 1
-    page = page if page < 10**6 else 1
-    events = db.session.scalars(
+    page = paginate(
         query.options(
             selectinload(ModerationEvent.moderator),
             selectinload(ModerationEvent.target_moderator),
             selectinload(ModerationEvent.comment).selectinload(Comment.article),
-        )
-        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+        ).order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc()),
+        page_number(),
+        current_app.config["FORUM_LOG_PER_PAGE"],
+    )
+    events = page.items
     article_ids = {e.article_id for e in events if e.article_id is not None}
     articles = (
         {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(article_ids)))}
@@ -85,11 +82,11 @@ def log() -> tuple[str, int]:
     html = render_template(
         "queue/log.html",
         form=form,
-        events=events[:PER_PAGE],
+        events=events,
         articles=articles,
         split_edit_reason=split_edit_reason,
-        page=page,
-        has_next=len(events) > PER_PAGE,
+        page=page.number,
+        has_next=page.has_next,
         filters=filters,
     )
     return html, 200 if valid else 400

@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -51,6 +51,7 @@ from forum.moderation import (
     split_edit_reason,
 )
 from forum.moderation_display import highlighted_body, matched_labels, report_summaries
+from forum.paging import page_number, paginate
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import ForumSettings, current_settings, save_settings
 
@@ -69,7 +70,6 @@ TABS = {
     "rejected": "Rejected",
     "deleted": "Deleted",
 }
-PER_PAGE = 50
 DONE = {
     "approve": "approved",
     "reject": "rejected",
@@ -140,11 +140,6 @@ def _rejection_counts() -> list[tuple[str, int]]:
     return [(label, counts[code]) for code, label in REJECT_REASONS.items() if counts.get(code)]
 
 
-def _page_number() -> int:
-    page = whole_number(request.args.get("page"))
-    return page if page and page < 10**6 else 1
-
-
 def _item_context() -> dict[str, object]:
     """What templates/queue/_item.html needs besides the comment."""
     return {
@@ -162,14 +157,12 @@ def index() -> str:
     tab = request.args.get("status", "pending")
     if tab not in TABS:
         abort(404)
-    page = _page_number()
-    comments = db.session.scalars(
-        _tab_query(tab)
-        .options(selectinload(Comment.article), selectinload(Comment.parent))
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    shown = comments[:PER_PAGE]
+    page = paginate(
+        _tab_query(tab).options(selectinload(Comment.article), selectinload(Comment.parent)),
+        page_number(),
+        current_app.config["FORUM_QUEUE_PER_PAGE"],
+    )
+    shown = page.items
     return render_template(
         "queue/index.html",
         tab=tab,
@@ -178,8 +171,8 @@ def index() -> str:
         rejections=_rejection_counts(),
         comments=shown,
         reports=report_summaries([c.id for c in shown]),
-        page=page,
-        has_next=len(comments) > PER_PAGE,
+        page=page.number,
+        has_next=page.has_next,
         bulk_form=BulkModerationForm(),
         **_item_context(),
     )

@@ -685,4 +685,4 @@ def test_the_log_pages_fifty_at_a_time_and_keeps_its_filters(app, mod_client, mo
     second = mod_client.get("/moderation/log?page=2&action=settings").text
     assert "event number 04;" in second and "event number 05;" not in second
     assert "Newer" in second and "Older" not in second
-    assert mod_client.get("/moderation/log?page=abc").status_code == 200
+    assert mod_client.get("/moderation/log?page=abc").status_code == 404
