@@ -18,7 +18,7 @@ from forum.extensions import db
 from forum.housekeeping import purge
 from forum.mail import send_due
 from forum.models import Comment, CommentStatus, ModerationAction, Moderator, ModeratorRole
-from forum.moderation import log_event
+from forum.moderation.actions import log_event
 from forum.notifications import moderator_digest
 from forum.porting.commands import COMMANDS as PORTING_COMMANDS
 

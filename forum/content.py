@@ -12,7 +12,7 @@ from sqlalchemy import select
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus, ModerationAction, utcnow
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 from forum.sanitize import render_article
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"

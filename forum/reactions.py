@@ -24,7 +24,7 @@ from forum.models import (
     Report,
     utcnow,
 )
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 
 HIDE_AFTER_REPORTS = 3  # from different people; the comment waits for a moderator
 VISITOR_KEY = "visitor"

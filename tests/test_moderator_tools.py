@@ -22,8 +22,8 @@ from forum.models import (
     Report,
     utcnow,
 )
+from forum.moderation.rules import body_digest
 from forum.reactions import report_comment
-from forum.screening import body_digest
 from tests.helpers import ARTICLE, comment_id, csrf_token, form_fields, moderate, post_comment
 
 _emails = itertools.count()

@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.housekeeping import purge
 from forum.mail import wait_for_sender
 from forum.models import Comment, utcnow
-from forum.screening import form_age
+from forum.moderation.rules import form_age
 from tests.conftest import make_app
 from tests.helpers import (
     ARTICLE,

@@ -26,7 +26,7 @@ from forum.models import (
     OutboxMessage,
     utcnow,
 )
-from forum.moderation import log_event
+from forum.moderation.actions import log_event
 
 SITE = "IVIG patient forum"
 RESET_MAIL_EVERY = timedelta(minutes=5)  # so that the form cannot flood someone's inbox

@@ -20,7 +20,7 @@ from forum.models import (
     ModerationEvent,
     utcnow,
 )
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 from forum.porting.common import (
     BATCH_SIZE,
     ArticleRecord,

@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -36,7 +36,8 @@ from forum.models import (
     Report,
     utcnow,
 )
-from forum.moderation import (
+from forum.moderation import bp
+from forum.moderation.actions import (
     MODERATOR_ACTIONS,
     REJECT_REASONS,
     block_author,
@@ -50,12 +51,11 @@ from forum.moderation import (
     set_role_verified,
     split_edit_reason,
 )
-from forum.moderation_display import highlighted_body, matched_labels, report_summaries
+from forum.moderation.display import highlighted_body, matched_labels, report_summaries
 from forum.paging import page_number, paginate
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import ForumSettings, current_settings, save_settings
 
-bp = Blueprint("queue", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(highlighted_body)
 bp.add_app_template_filter(matched_labels)
 Row = TypeVar("Row")
@@ -164,7 +164,7 @@ def index() -> str:
     )
     shown = page.items
     return render_template(
-        "queue/index.html",
+        "moderation/index.html",
         tab=tab,
         tabs=TABS,
         counts=_tab_counts(),
@@ -179,7 +179,9 @@ def index() -> str:
 
 
 def _back(target: str | None, default: str | None = None) -> Response:
-    return redirect(target if is_safe_local_path(target) else default or url_for("queue.index"))
+    return redirect(
+        target if is_safe_local_path(target) else default or url_for("moderation.index")
+    )
 
 
 def row_or_404(model: type[Row], row_id: int) -> Row:
@@ -203,7 +205,7 @@ def _render_item(found: Comment, status: int = 200, **extra: object) -> tuple[st
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
     ).all()
     html = render_template(
-        "queue/item.html",
+        "moderation/item.html",
         c=found,
         events=events,
         reports=report_summaries([found.id]),
@@ -281,10 +283,10 @@ def edit(comment_id: int) -> Response | tuple[str, int]:
             edit_comment(comment, form.body.data, form.reason.data, current_user)
             db.session.commit()
             flash(f"Saved your edit of the comment by {comment.author_name}.", "success")
-            return _back(form.next.data, url_for("queue.item", comment_id=comment.id))
+            return _back(form.next.data, url_for("moderation.item", comment_id=comment.id))
         form.body.errors.append("The text is unchanged: edit it, or go back to the queue.")
     status = 422 if form.errors else 200
-    return render_template("queue/edit.html", form=form, c=comment), status
+    return render_template("moderation/edit.html", form=form, c=comment), status
 
 
 TOGGLED = {
@@ -375,7 +377,7 @@ def settings() -> Response | tuple[str, int]:
             )
         db.session.commit()
         flash("Settings saved.", "success")
-        return redirect(url_for("queue.settings"))
+        return redirect(url_for("moderation.settings"))
     blocks = db.session.scalars(
         select(Block)
         .where(or_(Block.expires_at.is_(None), Block.expires_at > utcnow()))
@@ -384,7 +386,7 @@ def settings() -> Response | tuple[str, int]:
     ).all()
     status = 422 if form.errors else 200
     return render_template(
-        "queue/settings.html", form=form, blocks=blocks, lift_form=ActionForm()
+        "moderation/settings.html", form=form, blocks=blocks, lift_form=ActionForm()
     ), status
 
 
@@ -395,4 +397,4 @@ def lift(block_id: int) -> Response:
     lift_block(found, current_user)
     db.session.commit()
     flash(f"Lifted the block on {found.kind.value} {found.value}.", "success")
-    return redirect(url_for("queue.settings"))
+    return redirect(url_for("moderation.settings"))

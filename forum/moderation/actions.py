@@ -1,6 +1,6 @@
 """Everything that changes a comment's status, and the moderators' record of it.
 
-A new comment goes through `submit_comment`, which asks forum.screening for its
+A new comment goes through `submit_comment`, which asks forum.moderation.rules for its
 first status. Moderators' actions go through `change_status`, the only function
 that writes `Comment.status`, and each leaves a ModerationEvent. The moderators'
 other tools (readers' reports, edits, picks, notes, badges, closing an article)
@@ -32,8 +32,8 @@ from forum.models import (
     Report,
     utcnow,
 )
+from forum.moderation.rules import Submission, screen
 from forum.sanitize import plain_name
-from forum.screening import Submission, screen
 
 REJECT_REASONS = {
     "spam": "Spam",
