@@ -27,15 +27,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         forgery,
         health,
         metrics,
-        moderation_log,
-        queue,
         request_log,
         security,
         templating,
     )
-    from forum.accounts import recovery, team, views  # noqa: F401 - they add to views.bp
+    from forum.accounts import recovery, team, views  # noqa: F401 - they add their pages
     from forum.config import from_environment
     from forum.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
+    from forum.moderation import bp as moderation_bp
+    from forum.moderation import log  # noqa: F401 - adds its pages to moderation_bp
+    from forum.moderation import views as moderation_views  # noqa: F401 - and so does this
 
     app = Flask(
         __name__,
@@ -70,8 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         account.bp,
         articles.bp,
         auth.bp,
-        queue.bp,
-        moderation_log.bp,
+        moderation_bp,
         feeds.bp,
         api.bp,
         views.bp,

@@ -22,29 +22,26 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
 from sqlalchemy import delete, select, update
 
-from forum.accounts.roles import must_enrol
 from forum.comment_text import URGENT_MESSAGE, TextSource, set_comment_text
 from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
-from forum.forms import ActionForm, AuthorEditForm, EmailForm, EmptyForm
-from forum.mail import read_token, send_soon, token_used, use_token
+from forum.forms import AuthorEditForm, EmailForm, EmptyForm
+from forum.mail import read_token, send_soon, use_token
 from forum.models import (
     Article,
     Comment,
     CommentStatus,
     MailOptOut,
-    Moderator,
+    ModerationAction,
     Subscription,
     utcnow,
 )
-from forum.moderation import change_status, moderate
-from forum.notifications import DECISION_LINK_AGE, manage_link, subscription_confirmation
+from forum.moderation.actions import change_status
+from forum.moderation.rules import Refused
+from forum.notifications import manage_link, subscription_confirmation
 from forum.safety import find_urgent_symptoms
-from forum.screening import Refused
-from forum.settings import current_settings
 
 bp = Blueprint("account", __name__)
 
@@ -235,7 +232,7 @@ def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
         )
         return page, 422
     if comment.status is CommentStatus.APPROVED:
-        change_status(comment, CommentStatus.PENDING, action="author-edit")
+        change_status(comment, CommentStatus.PENDING, action=ModerationAction.AUTHOR_EDIT)
     if comment.urgent:
         flash(URGENT_MESSAGE, "urgent")
     db.session.commit()
@@ -249,7 +246,7 @@ def delete_my_comment(comment_id: int) -> Response:
     EmptyForm().validate_on_submit()  # CSRF was checked before the view
     if comment.status is not CommentStatus.DELETED:
         comment.removed_by_author_at = utcnow()
-        change_status(comment, CommentStatus.DELETED, action="author-delete")
+        change_status(comment, CommentStatus.DELETED, action=ModerationAction.AUTHOR_DELETE)
         db.session.commit()
     flash("Your comment is deleted.", "success")
     return redirect(url_for("account.my_comments"))
@@ -319,38 +316,3 @@ def stop_emails() -> Response:
 def leave_manage() -> Response:
     session.pop(MANAGE_KEY, None)
     return redirect(url_for("articles.index"))
-
-
-# --- Moderators' one-button links from e-mail ---------------------------------------
-
-
-@bp.route("/moderation/decide/<token>", methods=["GET", "POST"])
-def decide(token: str) -> Response | tuple[str, int] | str:
-    """A link from a moderator's e-mail: a GET shows one button, the POST acts, once."""
-    payload = read_token("decide", token, DECISION_LINK_AGE)
-    comment = db.session.get(Comment, payload.get("comment", 0)) if payload else None
-    moderator = db.session.get(Moderator, payload.get("moderator", 0)) if payload else None
-    action = payload.get("action") if payload else None
-    if comment is None or moderator is None or not moderator.is_active:
-        return render_template("account/link_invalid.html"), 404
-    if action not in ("approve", "reject"):
-        return render_template("account/link_invalid.html"), 404
-    if token_used(payload):
-        return render_template("account/link_invalid.html", used=True), 410
-    # Where two-factor is required, a link from the mailbox is not enough on its own: the
-    # moderator it was sent to signs in (with their code) first, then acts.
-    signed_in_as_them = current_user.is_authenticated and current_user.id == moderator.id
-    if current_settings().two_factor_required and not signed_in_as_them:
-        return redirect(url_for("auth.login", next=request.path))
-    if signed_in_as_them and must_enrol(current_user):
-        return redirect(url_for("accounts.two_factor"))
-    form = ActionForm()
-    if request.method == "POST" and form.validate_on_submit():
-        if not use_token(payload):
-            db.session.rollback()
-            return render_template("account/link_invalid.html", used=True), 410
-        moderate(comment, action, moderator, reason_code=form.reason.data)
-        db.session.commit()
-        send_soon(current_app._get_current_object())
-        return render_template("account/decided.html", comment=comment, action=action)
-    return render_template("account/decide.html", comment=comment, action=action, form=form)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify
 from sqlalchemy import func, select
 
 from forum.conditional import article_stamp, conditional_response
@@ -11,7 +11,7 @@ from forum.experiences import experience_json
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.models import Article, Comment
-from forum.security import whole_number
+from forum.paging import page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,9 +36,7 @@ def comment_json(comment: Comment) -> dict:
 @bp.get("/articles/<slug:slug>/comments")
 def article_comments(slug: str) -> Response:
     stamp = article_stamp(slug)
-    page = whole_number(request.args.get("page", "1"))
-    if page is None or page < 1:
-        abort(400, "page must be a whole number from 1 up.")
+    page = page_number()
     per_page = current_app.config["FORUM_API_PER_PAGE"]
 
     def build() -> Response:

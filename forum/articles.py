@@ -46,11 +46,11 @@ from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
 from forum.forms import CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
-from forum.moderation import submit_comment
+from forum.moderation.actions import submit_comment
+from forum.moderation.rules import Refused, Submission, form_age, sign_form_start
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.safety import find_urgent_symptoms
 from forum.sanitize import render_comment
-from forum.screening import Refused, Submission, form_age, sign_form_start
 from forum.security import whole_number
 from forum.settings import current_settings
 from forum.time_trap import start_age

@@ -55,7 +55,7 @@ def _authenticate(email: str, password: str) -> Moderator | None:
 
 
 def _after_sign_in(target: str) -> Response:
-    return redirect(target if is_safe_local_path(target) else url_for("queue.index"))
+    return redirect(target if is_safe_local_path(target) else url_for("moderation.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

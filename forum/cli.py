@@ -13,12 +13,12 @@ from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
 from forum.accounts.passwords import password_problem
-from forum.accounts.service import log_event
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
 from forum.housekeeping import purge
 from forum.mail import send_due
-from forum.models import Comment, CommentStatus, Moderator, ModeratorRole
+from forum.models import Comment, CommentStatus, ModerationAction, Moderator, ModeratorRole
+from forum.moderation.actions import log_event
 from forum.notifications import moderator_digest
 from forum.porting.commands import COMMANDS as PORTING_COMMANDS
 
@@ -112,7 +112,7 @@ def remove_two_factor_command(email: str) -> None:
     moderator.totp_secret = moderator.totp_last_step = None
     moderator.recovery_codes = ""
     moderator.session_version += 1
-    log_event(None, "two-factor-off", moderator, "from the shell")
+    log_event(None, ModerationAction.TWO_FACTOR_OFF, target=moderator, reason="from the shell")
     db.session.commit()
     click.echo(f"Two-factor sign-in is off for {moderator.email}.")
 

@@ -12,8 +12,8 @@ import json
 from enum import StrEnum
 
 from forum.models import Comment
+from forum.moderation.rules import Decision, Submission, ask_first, body_digest, check_text
 from forum.sanitize import render_comment
-from forum.screening import Decision, Submission, ask_first, body_digest, check_text
 
 URGENT_MESSAGE = (
     "Your comment describes symptoms that need medical attention now. Please call your "
@@ -23,7 +23,7 @@ URGENT_MESSAGE = (
 
 
 class TextSource(StrEnum):
-    NEW = "new"  # screened with the rest of the submission by forum.screening.screen
+    NEW = "new"  # screened with the rest of the submission by forum.moderation.rules.screen
     AUTHOR = "author"  # asked first about private details, as on a new comment
     MODERATOR = "moderator"  # flagged, never asked
     IMPORT = "import"  # history: flagged, never asked, never held for it

@@ -114,6 +114,7 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_API_PER_PAGE": 50,
         "FORUM_FEED_ITEMS": 20,
         "FORUM_QUEUE_PER_PAGE": 50,
+        "FORUM_LOG_PER_PAGE": 50,
         # Moderators' sessions: an absolute limit, and a limit on time without a request.
         "FORUM_SESSION_MAX_AGE": timedelta(hours=float(env("FORUM_SESSION_HOURS", "12"))),
         "FORUM_SESSION_IDLE": timedelta(minutes=float(env("FORUM_SESSION_IDLE_MINUTES", "30"))),

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
-from forum.models import Article, Comment, CommentStatus, utcnow
-from forum.moderation import change_status
+from forum.models import Article, Comment, CommentStatus, ModerationAction, utcnow
+from forum.moderation.actions import change_status
 from forum.sanitize import render_article
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -115,7 +115,10 @@ def _import_bundled_comments(article: Article, path: Path) -> int:
         db.session.flush()
         comment.root_id = comment.id
         change_status(
-            comment, CommentStatus.APPROVED, action="imported", reason=f"Bundled with {path.name}"
+            comment,
+            CommentStatus.APPROVED,
+            action=ModerationAction.IMPORTED,
+            reason=f"Bundled with {path.name}",
         )
         added += 1
     return added

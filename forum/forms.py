@@ -36,7 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.experiences import CONDITIONS, HELPED, ONSETS, ROUTES, SIDE_EFFECTS, TREATMENTS
 from forum.models import AuthorRole
-from forum.moderation import REJECT_REASONS
+from forum.moderation.actions import REJECT_REASONS
 from forum.sanitize import normalize_text, plain_name
 
 BODY_MAX = 5000
@@ -148,7 +148,7 @@ class CommentForm(FlaskForm):
         ],
     )
     parent_id = HiddenField()
-    # When the form was first served, signed: see forum.screening.form_timing.
+    # When the form was first served, signed: see forum.moderation.rules.form_timing.
     form_started = HiddenField()
     author_role = RadioField(
         "I am a…", choices=_choices(ROLE_LABELS), validators=[Optional()], validate_choice=True

@@ -63,12 +63,66 @@ class CommentStatus(StrEnum):
     DELETED = "deleted"
 
 
-def _enum(enum_class: type[StrEnum]) -> Enum:
+class ModerationAction(StrEnum):
+    """What a moderation event records, stored as its value; `label` is what the log shows."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> ModerationAction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Rejected"
+    SPAM = "spam", "Marked as spam"
+    DELETE = "delete", "Deleted"
+    PENDING = "pending", "Sent back to the queue"
+    SCREENED = "screened", "Screened on arrival"
+    IMPORTED = "imported", "Imported"
+    HIDDEN_BY_REPORTS = "hidden-by-reports", "Hidden after reports"
+    DISMISS_REPORTS = "dismiss-reports", "Dismissed reports"
+    AUTHOR_EDIT = "author-edit", "Edited by its author"
+    AUTHOR_DELETE = "author-delete", "Deleted by its author"
+    EDIT = "edit", "Edited the text"
+    FEATURE = "feature", "Made a moderator’s pick"
+    UNFEATURE = "unfeature", "No longer a moderator’s pick"
+    NOTE = "note", "Added a moderator’s note"
+    CLEAR_NOTE = "clear-note", "Removed the moderator’s note"
+    VERIFY_ROLE = "verify-role", "Verified a professional’s badge"
+    UNVERIFY_ROLE = "unverify-role", "Took back a badge’s verification"
+    COMMENTS_CLOSING = "comments-closing", "Changed when comments close"
+    SETTINGS = "settings", "Changed the screening settings"
+    BLOCK_EMAIL = "block-email", "Blocked an e-mail address"
+    BLOCK_DOMAIN = "block-domain", "Blocked an e-mail domain"
+    BLOCK_IP = "block-ip", "Blocked an IP address"
+    UNBLOCK_EMAIL = "unblock-email", "Lifted an e-mail block"
+    UNBLOCK_DOMAIN = "unblock-domain", "Lifted a domain block"
+    UNBLOCK_IP = "unblock-ip", "Lifted an IP block"
+    TWO_FACTOR_REQUIRED = "two-factor-required", "Made two-factor required for everyone"
+    TWO_FACTOR_OPTIONAL = "two-factor-optional", "Made two-factor optional"
+    INVITE = "invite", "Invited to the team"
+    JOIN = "join", "Joined the team"
+    ROLE = "role", "Changed a role"
+    DISABLE = "disable", "Disabled an account"
+    ENABLE = "enable", "Enabled an account"
+    PASSWORD_CHANGE = "password-change", "Changed their password"
+    PASSWORD_RESET_REQUEST = "password-reset-request", "Asked for a password reset link"
+    PASSWORD_RESET = "password-reset", "Reset their password"
+    TWO_FACTOR_ON = "two-factor-on", "Turned two-factor sign-in on"
+    TWO_FACTOR_OFF = "two-factor-off", "Turned two-factor sign-in off"
+    RECOVERY_CODES = "recovery-codes", "Made new recovery codes"
+    RECOVERY_CODE_USED = "recovery-code-used", "Signed in with a recovery code"
+    SIGN_OUT_EVERYWHERE = "sign-out-everywhere", "Signed out everywhere"
+
+
+def _enum(enum_class: type[StrEnum], length: int = 16) -> Enum:
     # Stored as plain strings so that adding a value never needs an ALTER TYPE.
     return Enum(
         enum_class,
         native_enum=False,
-        length=16,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
@@ -281,7 +335,7 @@ class ModerationEvent(Base):
     target_moderator_id: Mapped[int | None] = mapped_column(
         ForeignKey("moderator.id", ondelete="SET NULL"), index=True
     )
-    action: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[ModerationAction] = mapped_column(_enum(ModerationAction, 40), index=True)
     from_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     to_status: Mapped[CommentStatus | None] = mapped_column(_enum(CommentStatus))
     # A reason picked from a list (rejections), so that the queue can count them.

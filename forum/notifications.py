@@ -138,7 +138,7 @@ def _decision_links(comment: Comment, moderator: Moderator) -> str:
     lines = []
     for action, label in (("approve", "Approve"), ("reject", "Reject")):
         token = make_token("decide", comment=comment.id, action=action, moderator=moderator.id)
-        lines.append(f"{label}: {absolute_url('account.decide', token=token)}")
+        lines.append(f"{label}: {absolute_url('moderation.decide', token=token)}")
     return "\n".join(lines)
 
 
@@ -162,7 +162,7 @@ def held_for_review(comment: Comment) -> None:
             f"{'[URGENT] ' if comment.urgent else ''}Comment waiting: {comment.author_name} "
             f"on {comment.article.short_title}",
             f"Hello {moderator.display_name},\n\nA comment waits for review.\n\n"
-            f"{_held_summary(comment, moderator)}\n\nThe queue: {absolute_url('queue.index')}",
+            f"{_held_summary(comment, moderator)}\n\nThe queue: {absolute_url('moderation.index')}",
             "held",
         )
 
@@ -179,7 +179,7 @@ def moderator_digest(pending: list[Comment]) -> int:
             f"{len(pending)} comment(s) waiting for review",
             f"Hello {moderator.display_name},\n\n"
             + "\n\n----\n\n".join(parts)
-            + f"\n\nThe queue: {absolute_url('queue.index')}",
+            + f"\n\nThe queue: {absolute_url('moderation.index')}",
             "digest",
         )
     return len(moderators)

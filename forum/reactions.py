@@ -15,8 +15,16 @@ from flask import current_app, session
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import Article, Comment, CommentStatus, HelpfulVote, Report, utcnow
-from forum.moderation import change_status
+from forum.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    HelpfulVote,
+    ModerationAction,
+    Report,
+    utcnow,
+)
+from forum.moderation.actions import change_status
 
 HIDE_AFTER_REPORTS = 3  # from different people; the comment waits for a moderator
 VISITOR_KEY = "visitor"
@@ -86,7 +94,7 @@ def report_comment(comment: Comment, reason: str, note: str, reporter: str) -> b
         change_status(
             comment,
             CommentStatus.PENDING,
-            action="hidden-by-reports",
+            action=ModerationAction.HIDDEN_BY_REPORTS,
             reason=f"Hidden after reports from {people} people",
         )
     return True

@@ -21,7 +21,7 @@ from flask import current_app
 
 from forum.conditional import RECHECK_SECONDS
 from forum.forgery import FormToken
-from forum.screening import form_age
+from forum.moderation.rules import form_age
 from forum.settings import current_settings
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 from forum.sanitize import render_comment
 from tests.helpers import ARTICLE, approved, comment_id, moderate, post_as_newcomer
 

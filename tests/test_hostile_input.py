@@ -42,7 +42,7 @@ from werkzeug.test import TestResponse
 from forum.extensions import db
 from forum.forms import BODY_MAX, NAME_MAX
 from forum.models import Article, Comment, CommentStatus
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 from forum.sanitize import COMMENT_ATTRIBUTES, COMMENT_TAGS, LINK_REL, normalize_text, plain_name
 from tests.helpers import (
     ARTICLE,
@@ -499,7 +499,7 @@ def approve(app: Flask, ids: Iterable[int]) -> None:
 def set_status(app: Flask, statuses: dict[int, CommentStatus]) -> None:
     with app.app_context():
         for cid, status in statuses.items():
-            change_status(db.session.get(Comment, cid), status, action=status.value)
+            change_status(db.session.get(Comment, cid), status)
         db.session.commit()
 
 

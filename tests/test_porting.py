@@ -33,13 +33,13 @@ from forum.models import (
     Subscription,
     UsedToken,
 )
-from forum.moderation import moderate
+from forum.moderation.actions import moderate
+from forum.moderation.rules import body_digest
 from forum.porting.archive import TABLES_EXPORTED, export_forum
 from forum.porting.common import Progress
 from forum.porting.markup import html_to_markdown, markdown_with_html
 from forum.porting.wordpress import import_wordpress
 from forum.sanitize import render_comment
-from forum.screening import body_digest
 from forum.settings import save_settings
 from tests.bench.import_wxr import write_wxr
 from tests.helpers import ARTICLE, MODERATOR_PASSWORD, comment_id, post_comment, sign_in

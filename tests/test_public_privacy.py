@@ -189,7 +189,7 @@ def _public_requests(posted: dict[str, Person]) -> list[tuple[str, str, int]]:
         ("GET", "/api/articles/no-such-article/comments", 404),
         # Bad requests, including replies to each comment that is not public
         ("GET", f"{ARTICLE_PAGE}?replytocom=abc", 400),
-        ("GET", f"{API}?page=abc", 400),
+        ("GET", f"{API}?page=abc", 404),
         *[
             ("GET", f"{ARTICLE_PAGE}?replytocom={p.id}", 400)
             for p in posted.values()

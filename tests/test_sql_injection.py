@@ -225,7 +225,7 @@ QUERY_PARAMETERS = [
     (ARTICLE_PATH, "sort", {200, 400}),  # like ?condition= and ?side_effect=: a fixed list
     (f"/api{ARTICLE_PATH}/comments", "page", {400, 404}),
     ("/moderation/", "status", {400, 404}),
-    ("/moderation/", "page", {200}),
+    ("/moderation/", "page", {404}),  # as every listing answers a page that is not a number
 ]
 # Each address with a slug in it; {slug} is replaced by the URL-quoted vector.
 SLUG_ADDRESSES = [

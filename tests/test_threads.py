@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Article, Comment, CommentStatus, utcnow
-from forum.moderation import change_status
+from forum.moderation.actions import change_status
 from tests.helpers import comment_form, comment_id, moderate, post_comment
 
 START = utcnow() - timedelta(days=10)

@@ -49,7 +49,7 @@ def role_required(
             if not current_user.is_authenticated:
                 return unauthorized()
             if enrolled and must_enrol(current_user):
-                return redirect(url_for("accounts.two_factor"))
+                return redirect(url_for("moderation.two_factor"))
             if role is ModeratorRole.ADMIN and not current_user.is_admin:
                 abort(403, ADMIN_ONLY)
             return view(*args, **kwargs)

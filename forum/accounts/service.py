@@ -19,23 +19,17 @@ from forum.accounts.sessions import end_sessions_elsewhere
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.mail import make_token, queue_message
-from forum.models import ModerationEvent, Moderator, ModeratorRole, OutboxMessage, utcnow
+from forum.models import (
+    ModerationAction,
+    Moderator,
+    ModeratorRole,
+    OutboxMessage,
+    utcnow,
+)
+from forum.moderation.actions import log_event
 
 SITE = "IVIG patient forum"
 RESET_MAIL_EVERY = timedelta(minutes=5)  # so that the form cannot flood someone's inbox
-
-
-def log_event(
-    actor: Moderator | None, action: str, target: Moderator | None, reason: str = ""
-) -> None:
-    db.session.add(
-        ModerationEvent(
-            moderator_id=actor.id if actor else None,
-            target_moderator_id=target.id if target else None,
-            action=action,
-            reason=reason,
-        )
-    )
 
 
 def find_account(email: str) -> Moderator | None:
@@ -71,7 +65,7 @@ def invite(actor: Moderator, email: str, role: ModeratorRole) -> None:
         "invite",
         requested=True,
     )
-    log_event(actor, "invite", None, f"{email} as {role.value}")
+    log_event(actor, ModerationAction.INVITE, target=None, reason=f"{email} as {role.value}")
 
 
 def join(payload: dict[str, Any], name: str, password: str) -> Moderator:
@@ -81,7 +75,12 @@ def join(payload: dict[str, Any], name: str, password: str) -> Moderator:
     db.session.add(account)
     db.session.flush()
     inviter = db.session.get(Moderator, payload.get("by", 0))
-    log_event(account, "join", account, f"invited by {inviter.email}" if inviter else "")
+    log_event(
+        account,
+        ModerationAction.JOIN,
+        target=account,
+        reason=f"invited by {inviter.email}" if inviter else "",
+    )
     return account
 
 
@@ -101,7 +100,7 @@ def change_role(actor: Moderator, target: Moderator, role: ModeratorRole) -> boo
     if target.role is role or (role is not ModeratorRole.ADMIN and is_last_active_admin(target)):
         return False
     old, target.role = target.role, role
-    log_event(actor, "role", target, f"{old.value} → {role.value}")
+    log_event(actor, ModerationAction.ROLE, target=target, reason=f"{old.value} → {role.value}")
     return True
 
 
@@ -111,13 +110,13 @@ def set_active(actor: Moderator, target: Moderator, active: bool) -> bool:
     target.active = active
     if not active:
         target.session_version += 1  # a disabled account's sessions end at once
-    log_event(actor, "enable" if active else "disable", target)
+    log_event(actor, ModerationAction.ENABLE if active else ModerationAction.DISABLE, target=target)
     return True
 
 
 def sign_out_everywhere(actor: Moderator, target: Moderator, keep_this_one: bool) -> None:
     end_sessions_elsewhere(target, keep_this_one and actor.id == target.id)
-    log_event(actor, "sign-out-everywhere", target)
+    log_event(actor, ModerationAction.SIGN_OUT_EVERYWHERE, target=target)
 
 
 # --- Passwords --------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def request_reset(email: str) -> None:
         "password-reset",
         requested=True,
     )
-    log_event(None, "password-reset-request", account)
+    log_event(None, ModerationAction.PASSWORD_RESET_REQUEST, target=account)
 
 
 def _reset_mail_sent_lately(account: Moderator) -> bool:
@@ -188,7 +187,11 @@ def set_new_password(account: Moderator, password: str, reset: bool) -> None:
     account.set_password(password)
     account.failed_logins, account.failed_logins_since, account.locked_until = 0, None, None
     end_sessions_elsewhere(account, keep_this_one=not reset)
-    log_event(account, "password-reset" if reset else "password-change", account)
+    log_event(
+        account,
+        ModerationAction.PASSWORD_RESET if reset else ModerationAction.PASSWORD_CHANGE,
+        target=account,
+    )
     _password_changed_notice(account, "reset with a link sent by e-mail" if reset else "changed")
 
 
@@ -202,7 +205,7 @@ def enable_two_factor(account: Moderator, secret: str, code: str) -> list[str] |
     if step is None:
         return None
     account.totp_secret, account.totp_last_step = secret, step
-    log_event(account, "two-factor-on", account)
+    log_event(account, ModerationAction.TWO_FACTOR_ON, target=account)
     return twofactor.new_recovery_codes(account)
 
 
@@ -212,12 +215,12 @@ def disable_two_factor(account: Moderator, code: str) -> bool:
         return False
     account.totp_secret = account.totp_last_step = None
     account.recovery_codes = ""
-    log_event(account, "two-factor-off", account)
+    log_event(account, ModerationAction.TWO_FACTOR_OFF, target=account)
     return True
 
 
 def new_recovery_codes(account: Moderator) -> list[str]:
-    log_event(account, "recovery-codes", account)
+    log_event(account, ModerationAction.RECOVERY_CODES, target=account)
     return twofactor.new_recovery_codes(account)
 
 
@@ -227,6 +230,8 @@ def check_second_factor(account: Moderator, code: str) -> bool:
         return twofactor.accept_code(account, code)
     if twofactor.use_recovery_code(account, code):
         left = twofactor.recovery_codes_left(account)
-        log_event(account, "recovery-code-used", account, f"{left} left")
+        log_event(
+            account, ModerationAction.RECOVERY_CODE_USED, target=account, reason=f"{left} left"
+        )
         return True
     return False

@@ -16,7 +16,8 @@ from forum.extensions import db, limiter
 from forum.forms import EmptyForm
 from forum.mail import read_token, send_soon, token_used, use_token
 from forum.models import Moderator, ModeratorRole
-from forum.queue import row_or_404
+from forum.moderation import bp as moderation_bp
+from forum.moderation.views import row_or_404
 
 
 def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tuple[str, int]:
@@ -32,13 +33,13 @@ def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tupl
     return html, status
 
 
-@bp.get("/moderation/team")
+@moderation_bp.get("/team")
 @admin_required
 def team() -> tuple[str, int]:
     return _team_page()
 
 
-@bp.post("/moderation/team/invite")
+@moderation_bp.post("/team/invite")
 @admin_required
 def invite() -> Response | tuple[str, int]:
     form = InviteForm()
@@ -51,13 +52,13 @@ def invite() -> Response | tuple[str, int]:
     db.session.commit()
     send_soon(current_app._get_current_object())
     flash(f"Invitation sent to {form.email.data.lower()}. The link works for 7 days.", "success")
-    return redirect(url_for("accounts.team"))
+    return redirect(url_for("moderation.team"))
 
 
 LAST_ADMIN = "The forum needs at least one active admin: make another admin first."
 
 
-@bp.post("/moderation/team/<id:account_id>/role")
+@moderation_bp.post("/team/<id:account_id>/role")
 @admin_required
 def change_role(account_id: int) -> Response:
     target = row_or_404(Moderator, account_id)
@@ -69,10 +70,10 @@ def change_role(account_id: int) -> Response:
         flash(f"{target.display_name} is now {target.role.value}.", "success")
     elif target.role.value != form.role.data:
         flash(LAST_ADMIN, "error")
-    return redirect(url_for("accounts.team"))
+    return redirect(url_for("moderation.team"))
 
 
-@bp.post("/moderation/team/<id:account_id>/<any(disable, enable):change>")
+@moderation_bp.post("/team/<id:account_id>/<any(disable, enable):change>")
 @admin_required
 def set_active(account_id: int, change: str) -> Response:
     target = row_or_404(Moderator, account_id)
@@ -82,10 +83,10 @@ def set_active(account_id: int, change: str) -> Response:
         flash(f"{target.display_name}'s account is {change}d.", "success")
     elif change == "disable" and target.active:
         flash(LAST_ADMIN, "error")
-    return redirect(url_for("accounts.team"))
+    return redirect(url_for("moderation.team"))
 
 
-@bp.post("/moderation/team/<id:account_id>/sign-out")
+@moderation_bp.post("/team/<id:account_id>/sign-out")
 @admin_required
 def sign_out(account_id: int) -> Response:
     target = row_or_404(Moderator, account_id)
@@ -93,7 +94,7 @@ def sign_out(account_id: int) -> Response:
     service.sign_out_everywhere(current_user, target, keep_this_one=True)
     db.session.commit()
     flash(f"{target.display_name} is signed out everywhere.", "success")
-    return redirect(url_for("accounts.team"))
+    return redirect(url_for("moderation.team"))
 
 
 # --- Joining from an invitation ----------------------------------------------------------
@@ -123,7 +124,7 @@ def join(token: str) -> Response | tuple[str, int]:
             begin_session(account)
             db.session.commit()
             flash("Welcome to the team.", "success")
-            return redirect(url_for("queue.index"))
+            return redirect(url_for("moderation.index"))
         form.password.errors.append(problem)
     status = 422 if request.method == "POST" else 200
     html = render_template("accounts/join.html", form=form, email=payload["email"], token=token)

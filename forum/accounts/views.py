@@ -19,6 +19,7 @@ from forum.accounts.sessions import count_failure
 from forum.extensions import db
 from forum.forms import EmptyForm
 from forum.models import Moderator
+from forum.moderation import bp as moderation_bp
 from forum.settings import current_settings
 
 bp = Blueprint("accounts", __name__)
@@ -70,13 +71,13 @@ def _page(status: int = 200, **forms: object) -> tuple[str, int]:
     return html, status
 
 
-@bp.get("/moderation/account")
+@moderation_bp.get("/account")
 @signed_in_required
 def account() -> tuple[str, int]:
     return _page()
 
 
-@bp.post("/moderation/account/password")
+@moderation_bp.post("/account/password")
 @signed_in_required
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
@@ -86,17 +87,17 @@ def change_password() -> Response | tuple[str, int]:
             service.set_new_password(current_user, form.password.data, reset=False)
             db.session.commit()
             flash("Your password is changed. Every other session is signed out.", "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("moderation.account"))
         form.password.errors.append(problem)
     return _page(422, password_form=form)
 
 
-@bp.route("/moderation/account/two-factor", methods=["GET", "POST"])
+@moderation_bp.route("/account/two-factor", methods=["GET", "POST"])
 @signed_in_required
 def two_factor() -> Response | tuple[str, int]:
     """Set-up: the secret as a QR code and as text, confirmed by a code from the app."""
     if current_user.two_factor_enabled:
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("moderation.account"))
     form = TwoFactorSetupForm()
     # The secret travels in the form while it is being set up, and is re-shown on a mistake.
     secret = form.secret.data if form.is_submitted() else None
@@ -126,13 +127,13 @@ def _show_codes(codes: list[str], first: bool) -> Response:
     return response
 
 
-@bp.post("/moderation/account/two-factor/remove")
+@moderation_bp.post("/account/two-factor/remove")
 @signed_in_required
 def remove_two_factor() -> Response | tuple[str, int]:
     form = TwoFactorRemoveForm()
     if current_settings().two_factor_required:
         flash("Two-factor sign-in is required for everyone here: it cannot be removed.", "error")
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("moderation.account"))
     if form.validate_on_submit() and current_password_ok(form):
         if len(form.current.data) < MIN_WITHOUT_TWO_FACTOR:
             form.current.errors.append(
@@ -142,7 +143,7 @@ def remove_two_factor() -> Response | tuple[str, int]:
         elif service.disable_two_factor(current_user, form.code.data):
             db.session.commit()
             flash("Two-factor sign-in is off.", "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("moderation.account"))
         else:
             count_failure(current_user)  # a wrong code counts, as at sign-in
             db.session.commit()
@@ -150,12 +151,12 @@ def remove_two_factor() -> Response | tuple[str, int]:
     return _page(422, remove_form=form)
 
 
-@bp.post("/moderation/account/recovery-codes")
+@moderation_bp.post("/account/recovery-codes")
 @signed_in_required
 def recovery_codes() -> Response | tuple[str, int]:
     form = CurrentPasswordForm()
     if not current_user.two_factor_enabled:
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("moderation.account"))
     if form.validate_on_submit() and current_password_ok(form):
         codes = service.new_recovery_codes(current_user)
         db.session.commit()
@@ -163,11 +164,11 @@ def recovery_codes() -> Response | tuple[str, int]:
     return _page(422, codes_form=form)
 
 
-@bp.post("/moderation/account/sign-out-everywhere")
+@moderation_bp.post("/account/sign-out-everywhere")
 @signed_in_required
 def sign_out_everywhere() -> Response:
     EmptyForm().validate_on_submit()  # CSRF was checked before the view
     service.sign_out_everywhere(current_user, current_user, keep_this_one=True)
     db.session.commit()
     flash("Every other session of your account is signed out.", "success")
-    return redirect(url_for("accounts.account"))
+    return redirect(url_for("moderation.account"))

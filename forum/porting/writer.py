@@ -11,8 +11,16 @@ from sqlalchemy.orm import lazyload
 
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
-from forum.models import MAX_DEPTH, Article, Comment, CommentStatus, ModerationEvent, utcnow
-from forum.moderation import change_status
+from forum.models import (
+    MAX_DEPTH,
+    Article,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationEvent,
+    utcnow,
+)
+from forum.moderation.actions import change_status
 from forum.porting.common import (
     BATCH_SIZE,
     ArticleRecord,
@@ -25,7 +33,6 @@ from forum.porting.common import (
 from forum.porting.fields import clip
 from forum.sanitize import render_article
 
-IMPORTED = "imported"  # the action of the status events an import leaves
 NOTE_DEEP = "replies nested deeper than 5 levels, shown at level 5"
 NOTE_NO_PARENT = "replies to a comment that is not in the file, shown as top-level comments"
 NOTE_KEPT_STATUS = "comments whose status a moderator changed here, kept as they are"
@@ -264,7 +271,12 @@ class CommentWriter:
                         # Published long ago, as far as we know. Set before change_status,
                         # this is no first approval: history is not e-mailed to anyone.
                         comment.approved_at = comment.created_at
-                    change_status(comment, record.status, action=IMPORTED, reason=self._reason)
+                    change_status(
+                        comment,
+                        record.status,
+                        action=ModerationAction.IMPORTED,
+                        reason=self._reason,
+                    )
                 self.summary.comments["imported"] += 1
         db.session.flush()
         db.session.expunge_all()  # memory stays flat however long the file
@@ -311,7 +323,9 @@ class CommentWriter:
             if self._import_owns_status(comment):
                 if record.status is CommentStatus.APPROVED and comment.approved_at is None:
                     comment.approved_at = comment.created_at  # no e-mail, as above
-                change_status(comment, record.status, action=IMPORTED, reason=self._reason)
+                change_status(
+                    comment, record.status, action=ModerationAction.IMPORTED, reason=self._reason
+                )
                 changed = True
             else:
                 self.summary.notes[NOTE_KEPT_STATUS] += 1
@@ -328,7 +342,7 @@ class CommentWriter:
             .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
             .limit(1)
         )
-        return latest is None or latest == IMPORTED
+        return latest is None or latest == ModerationAction.IMPORTED
 
     def _attach(self, comment: Comment, parent: Comment | _Place) -> None:
         comment.parent_id = parent.id

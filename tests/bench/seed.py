@@ -39,8 +39,8 @@ from forum.models import (
     ModerationEvent,
     Moderator,
 )
+from forum.moderation.rules import body_digest
 from forum.sanitize import render_comment
-from forum.screening import body_digest
 
 POOL = 1000
 BATCH = 5000

@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -31,28 +31,31 @@ from forum.models import (
     BlockKind,
     Comment,
     CommentStatus,
+    ModerationAction,
     ModerationEvent,
     Report,
     utcnow,
 )
-from forum.moderation import (
+from forum.moderation import bp
+from forum.moderation.actions import (
     MODERATOR_ACTIONS,
     REJECT_REASONS,
     block_author,
     dismiss_reports,
     edit_comment,
     lift_block,
+    log_event,
     moderate,
     set_featured,
     set_moderator_note,
     set_role_verified,
     split_edit_reason,
 )
-from forum.moderation_display import highlighted_body, matched_labels, report_summaries
+from forum.moderation.display import highlighted_body, matched_labels, report_summaries
+from forum.paging import page_number, paginate
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import ForumSettings, current_settings, save_settings
 
-bp = Blueprint("queue", __name__, url_prefix="/moderation")
 bp.add_app_template_filter(highlighted_body)
 bp.add_app_template_filter(matched_labels)
 Row = TypeVar("Row")
@@ -67,7 +70,6 @@ TABS = {
     "rejected": "Rejected",
     "deleted": "Deleted",
 }
-PER_PAGE = 50
 DONE = {
     "approve": "approved",
     "reject": "rejected",
@@ -128,16 +130,14 @@ def _tab_query(tab: str) -> Select[tuple[Comment]]:
 def _rejection_counts() -> list[tuple[str, int]]:
     rows = db.session.execute(
         select(ModerationEvent.reason_code, func.count())
-        .where(ModerationEvent.action == "reject", ModerationEvent.reason_code.is_not(None))
+        .where(
+            ModerationEvent.action == ModerationAction.REJECT,
+            ModerationEvent.reason_code.is_not(None),
+        )
         .group_by(ModerationEvent.reason_code)
     )
     counts = dict(rows.all())
     return [(label, counts[code]) for code, label in REJECT_REASONS.items() if counts.get(code)]
-
-
-def _page_number() -> int:
-    page = whole_number(request.args.get("page"))
-    return page if page and page < 10**6 else 1
 
 
 def _item_context() -> dict[str, object]:
@@ -157,31 +157,31 @@ def index() -> str:
     tab = request.args.get("status", "pending")
     if tab not in TABS:
         abort(404)
-    page = _page_number()
-    comments = db.session.scalars(
-        _tab_query(tab)
-        .options(selectinload(Comment.article), selectinload(Comment.parent))
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    shown = comments[:PER_PAGE]
+    page = paginate(
+        _tab_query(tab).options(selectinload(Comment.article), selectinload(Comment.parent)),
+        page_number(),
+        current_app.config["FORUM_QUEUE_PER_PAGE"],
+    )
+    shown = page.items
     return render_template(
-        "queue/index.html",
+        "moderation/index.html",
         tab=tab,
         tabs=TABS,
         counts=_tab_counts(),
         rejections=_rejection_counts(),
         comments=shown,
         reports=report_summaries([c.id for c in shown]),
-        page=page,
-        has_next=len(comments) > PER_PAGE,
+        page=page.number,
+        has_next=page.has_next,
         bulk_form=BulkModerationForm(),
         **_item_context(),
     )
 
 
 def _back(target: str | None, default: str | None = None) -> Response:
-    return redirect(target if is_safe_local_path(target) else default or url_for("queue.index"))
+    return redirect(
+        target if is_safe_local_path(target) else default or url_for("moderation.index")
+    )
 
 
 def row_or_404(model: type[Row], row_id: int) -> Row:
@@ -205,7 +205,7 @@ def _render_item(found: Comment, status: int = 200, **extra: object) -> tuple[st
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
     ).all()
     html = render_template(
-        "queue/item.html",
+        "moderation/item.html",
         c=found,
         events=events,
         reports=report_summaries([found.id]),
@@ -283,10 +283,10 @@ def edit(comment_id: int) -> Response | tuple[str, int]:
             edit_comment(comment, form.body.data, form.reason.data, current_user)
             db.session.commit()
             flash(f"Saved your edit of the comment by {comment.author_name}.", "success")
-            return _back(form.next.data, url_for("queue.item", comment_id=comment.id))
+            return _back(form.next.data, url_for("moderation.item", comment_id=comment.id))
         form.body.errors.append("The text is unchanged: edit it, or go back to the queue.")
     status = 422 if form.errors else 200
-    return render_template("queue/edit.html", form=form, c=comment), status
+    return render_template("moderation/edit.html", form=form, c=comment), status
 
 
 TOGGLED = {
@@ -366,14 +366,18 @@ def settings() -> Response | tuple[str, int]:
         for words in ("hold_words", "spam_words"):
             changes[words] = tuple(changes[words].splitlines())
         save_settings(**changes)
-        db.session.add(ModerationEvent(moderator_id=current_user.id, action="settings"))
+        log_event(current_user, ModerationAction.SETTINGS)
         if changes["two_factor_required"] != current.two_factor_required:
             required = changes["two_factor_required"]
-            action = "two-factor-required" if required else "two-factor-optional"
-            db.session.add(ModerationEvent(moderator_id=current_user.id, action=action))
+            log_event(
+                current_user,
+                ModerationAction.TWO_FACTOR_REQUIRED
+                if required
+                else ModerationAction.TWO_FACTOR_OPTIONAL,
+            )
         db.session.commit()
         flash("Settings saved.", "success")
-        return redirect(url_for("queue.settings"))
+        return redirect(url_for("moderation.settings"))
     blocks = db.session.scalars(
         select(Block)
         .where(or_(Block.expires_at.is_(None), Block.expires_at > utcnow()))
@@ -382,7 +386,7 @@ def settings() -> Response | tuple[str, int]:
     ).all()
     status = 422 if form.errors else 200
     return render_template(
-        "queue/settings.html", form=form, blocks=blocks, lift_form=ActionForm()
+        "moderation/settings.html", form=form, blocks=blocks, lift_form=ActionForm()
     ), status
 
 
@@ -393,4 +397,4 @@ def lift(block_id: int) -> Response:
     lift_block(found, current_user)
     db.session.commit()
     flash(f"Lifted the block on {found.kind.value} {found.value}.", "success")
-    return redirect(url_for("queue.settings"))
+    return redirect(url_for("moderation.settings"))

@@ -1,67 +1,28 @@
-"""The moderators' record and per-article settings: the event log, and closing comments."""
+"""The moderators' record, per-article closing, and the one-button links from e-mail."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from forum.accounts.roles import admin_required, moderator_required
+from forum.accounts.roles import admin_required, moderator_required, must_enrol
 from forum.extensions import db
-from forum.forms import ArticleCommentsForm, LogFilterForm, parse_iso_date
+from forum.forms import ActionForm, ArticleCommentsForm, LogFilterForm, parse_iso_date
+from forum.mail import read_token, send_soon, token_used, use_token
 from forum.models import Article, Comment, ModerationEvent, Moderator
-from forum.moderation import set_comment_closing, split_edit_reason
-from forum.queue import row_or_404
-from forum.security import whole_number
+from forum.moderation import bp
+from forum.moderation.actions import moderate, set_comment_closing, split_edit_reason
+from forum.moderation.views import row_or_404
+from forum.notifications import DECISION_LINK_AGE
+from forum.paging import page_number, paginate
+from forum.settings import current_settings
 
-bp = Blueprint("moderation_log", __name__, url_prefix="/moderation")
-
-PER_PAGE = 50
 FORUM = "forum"  # the moderator filter's value for what the forum did by itself
-ACTION_LABELS = {
-    "approve": "Approved",
-    "reject": "Rejected",
-    "spam": "Marked as spam",
-    "delete": "Deleted",
-    "screened": "Screened on arrival",
-    "imported": "Imported",
-    "hidden-by-reports": "Hidden after reports",
-    "dismiss-reports": "Dismissed reports",
-    "edit": "Edited the text",
-    "feature": "Made a moderator’s pick",
-    "unfeature": "No longer a moderator’s pick",
-    "note": "Added a moderator’s note",
-    "clear-note": "Removed the moderator’s note",
-    "verify-role": "Verified a professional’s badge",
-    "unverify-role": "Took back a badge’s verification",
-    "comments-closing": "Changed when comments close",
-    "settings": "Changed the screening settings",
-    "block-email": "Blocked an e-mail address",
-    "block-domain": "Blocked an e-mail domain",
-    "block-ip": "Blocked an IP address",
-    "unblock-email": "Lifted an e-mail block",
-    "unblock-domain": "Lifted a domain block",
-    "unblock-ip": "Lifted an IP block",
-    "two-factor-required": "Made two-factor required for everyone",
-    "two-factor-optional": "Made two-factor optional",
-    "invite": "Invited to the team",
-    "join": "Joined the team",
-    "role": "Changed a role",
-    "disable": "Disabled an account",
-    "enable": "Enabled an account",
-    "password-change": "Changed their password",
-    "password-reset-request": "Asked for a password reset link",
-    "password-reset": "Reset their password",
-    "two-factor-on": "Turned two-factor sign-in on",
-    "two-factor-off": "Turned two-factor sign-in off",
-    "recovery-codes": "Made new recovery codes",
-    "recovery-code-used": "Signed in with a recovery code",
-    "sign-out-everywhere": "Signed out everywhere",
-}
 
 
 def _filter_form() -> LogFilterForm:
@@ -75,7 +36,7 @@ def _filter_form() -> LogFilterForm:
     actions = db.session.scalars(
         select(ModerationEvent.action).distinct().order_by(ModerationEvent.action)
     ).all()
-    form.action.choices = [("", "Any action"), *((a, ACTION_LABELS.get(a, a)) for a in actions)]
+    form.action.choices = [("", "Any action"), *((a.value, a.label) for a in actions)]
     return form
 
 
@@ -103,18 +64,16 @@ def log() -> tuple[str, int]:
     if end and not form.date_to.errors:
         query = query.where(ModerationEvent.created_at < _start_of(end + timedelta(days=1)))
 
-    page = whole_number(request.args.get("page")) or 1
-    page = page if page < 10**6 else 1
-    events = db.session.scalars(
+    page = paginate(
         query.options(
             selectinload(ModerationEvent.moderator),
             selectinload(ModerationEvent.target_moderator),
             selectinload(ModerationEvent.comment).selectinload(Comment.article),
-        )
-        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+        ).order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc()),
+        page_number(),
+        current_app.config["FORUM_LOG_PER_PAGE"],
+    )
+    events = page.items
     article_ids = {e.article_id for e in events if e.article_id is not None}
     articles = (
         {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(article_ids)))}
@@ -123,14 +82,13 @@ def log() -> tuple[str, int]:
     )
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     html = render_template(
-        "queue/log.html",
+        "moderation/log.html",
         form=form,
-        events=events[:PER_PAGE],
+        events=events,
         articles=articles,
-        labels=ACTION_LABELS,
         split_edit_reason=split_edit_reason,
-        page=page,
-        has_next=len(events) > PER_PAGE,
+        page=page.number,
+        has_next=page.has_next,
         filters=filters,
     )
     return html, 200 if valid else 400
@@ -157,7 +115,7 @@ def _article_forms() -> tuple[list[Article], dict[int, ArticleCommentsForm]]:
 @admin_required
 def articles() -> str:
     found, forms = _article_forms()
-    return render_template("queue/articles.html", articles=found, forms=forms)
+    return render_template("moderation/articles.html", articles=found, forms=forms)
 
 
 @bp.post("/articles/<id:article_id>")
@@ -168,11 +126,46 @@ def save_article(article_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         found, forms = _article_forms()
         forms[article.id] = form  # what was typed, with why it was refused
-        return render_template("queue/articles.html", articles=found, forms=forms), 422
+        return render_template("moderation/articles.html", articles=found, forms=forms), 422
     event = set_comment_closing(
         article, form.comments_closed.data, form.close_comments_after_days.data, current_user
     )
     db.session.commit()
     if event is not None:
         flash(f"Saved: {event.reason} on “{article.short_title}”.", "success")
-    return redirect(url_for("moderation_log.articles"))
+    return redirect(url_for("moderation.articles"))
+
+
+# --- Moderators' one-button links from e-mail ---------------------------------------
+
+
+@bp.route("/decide/<token>", methods=["GET", "POST"])
+def decide(token: str) -> Response | tuple[str, int] | str:
+    """A link from a moderator's e-mail: a GET shows one button, the POST acts, once."""
+    payload = read_token("decide", token, DECISION_LINK_AGE)
+    comment = db.session.get(Comment, payload.get("comment", 0)) if payload else None
+    moderator = db.session.get(Moderator, payload.get("moderator", 0)) if payload else None
+    action = payload.get("action") if payload else None
+    if comment is None or moderator is None or not moderator.is_active:
+        return render_template("account/link_invalid.html"), 404
+    if action not in ("approve", "reject"):
+        return render_template("account/link_invalid.html"), 404
+    if token_used(payload):
+        return render_template("account/link_invalid.html", used=True), 410
+    # Where two-factor is required, a link from the mailbox is not enough on its own: the
+    # moderator it was sent to signs in (with their code) first, then acts.
+    signed_in_as_them = current_user.is_authenticated and current_user.id == moderator.id
+    if current_settings().two_factor_required and not signed_in_as_them:
+        return redirect(url_for("auth.login", next=request.path))
+    if signed_in_as_them and must_enrol(current_user):
+        return redirect(url_for("moderation.two_factor"))
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if not use_token(payload):
+            db.session.rollback()
+            return render_template("account/link_invalid.html", used=True), 410
+        moderate(comment, action, moderator, reason_code=form.reason.data)
+        db.session.commit()
+        send_soon(current_app._get_current_object())
+        return render_template("account/decided.html", comment=comment, action=action)
+    return render_template("account/decide.html", comment=comment, action=action, form=form)

@@ -1,6 +1,6 @@
 """Everything that changes a comment's status, and the moderators' record of it.
 
-A new comment goes through `submit_comment`, which asks forum.screening for its
+A new comment goes through `submit_comment`, which asks forum.moderation.rules for its
 first status. Moderators' actions go through `change_status`, the only function
 that writes `Comment.status`, and each leaves a ModerationEvent. The moderators'
 other tools (readers' reports, edits, picks, notes, badges, closing an article)
@@ -26,13 +26,14 @@ from forum.models import (
     BlockKind,
     Comment,
     CommentStatus,
+    ModerationAction,
     ModerationEvent,
     Moderator,
     Report,
     utcnow,
 )
+from forum.moderation.rules import Submission, screen
 from forum.sanitize import plain_name
-from forum.screening import Submission, screen
 
 REJECT_REASONS = {
     "spam": "Spam",
@@ -43,8 +44,6 @@ REJECT_REASONS = {
     "private-information": "Private information",
     "other": "Other",
 }
-# The action forum.reactions logs when readers' reports take a comment off the page.
-HIDDEN_BY_REPORTS = "hidden-by-reports"
 
 
 def submit_comment(sub: Submission) -> Comment:
@@ -80,8 +79,18 @@ def submit_comment(sub: Submission) -> Comment:
     if status is CommentStatus.PENDING:
         notifications.held_for_review(comment)
     else:
-        change_status(comment, status, action="screened", reason="; ".join(reasons))
+        change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
     return comment
+
+
+# What a status change is called when nothing more particular happened.
+STATUS_ACTIONS = {
+    CommentStatus.APPROVED: ModerationAction.APPROVE,
+    CommentStatus.REJECTED: ModerationAction.REJECT,
+    CommentStatus.SPAM: ModerationAction.SPAM,
+    CommentStatus.DELETED: ModerationAction.DELETE,
+    CommentStatus.PENDING: ModerationAction.PENDING,
+}
 
 
 def change_status(
@@ -89,7 +98,7 @@ def change_status(
     status: CommentStatus,
     *,
     moderator: Moderator | None = None,
-    action: str | None = None,
+    action: ModerationAction | None = None,
     reason: str = "",
     reason_code: str | None = None,
 ) -> ModerationEvent | None:
@@ -117,7 +126,7 @@ def change_status(
     event = ModerationEvent(
         comment_id=comment.id,
         moderator_id=moderator.id if moderator else None,
-        action=action or status.value,
+        action=action or STATUS_ACTIONS[status],
         from_status=old,
         to_status=status,
         reason=reason,
@@ -154,7 +163,7 @@ def moderate(
         comment,
         MODERATOR_ACTIONS[action],
         moderator=moderator,
-        action=action,
+        action=ModerationAction(action),
         reason=REJECT_REASONS.get(reason_code or "", ""),
         reason_code=reason_code,
     )
@@ -184,44 +193,46 @@ def block_author(
         reason=f"Blocked from comment {comment.id}",
     )
     db.session.add(block)
-    db.session.add(
-        ModerationEvent(
-            comment_id=comment.id,
-            moderator_id=moderator.id,
-            action=f"block-{kind.value}",
-            reason=value,
-        )
-    )
+    log_event(moderator, _BLOCKED[kind], comment=comment, reason=value)
     return block
 
 
 def lift_block(block: Block, moderator: Moderator) -> None:
-    db.session.add(
-        ModerationEvent(
-            comment_id=block.comment_id,
-            moderator_id=moderator.id,
-            action=f"unblock-{block.kind.value}",
-            reason=block.value,
-        )
-    )
+    comment = db.session.get(Comment, block.comment_id) if block.comment_id else None
+    log_event(moderator, _LIFTED[block.kind], comment=comment, reason=block.value)
     db.session.delete(block)
+
+
+_BLOCKED = {
+    BlockKind.EMAIL: ModerationAction.BLOCK_EMAIL,
+    BlockKind.DOMAIN: ModerationAction.BLOCK_DOMAIN,
+    BlockKind.IP: ModerationAction.BLOCK_IP,
+}
+_LIFTED = {
+    BlockKind.EMAIL: ModerationAction.UNBLOCK_EMAIL,
+    BlockKind.DOMAIN: ModerationAction.UNBLOCK_DOMAIN,
+    BlockKind.IP: ModerationAction.UNBLOCK_IP,
+}
 
 
 # --- Moderators' tools beyond status: reports, edits, picks, notes, badges, closing ---------
 
 
-def _log(
-    moderator: Moderator,
-    action: str,
+def log_event(
+    moderator: Moderator | None,
+    action: ModerationAction,
     *,
     comment: Comment | None = None,
     article: Article | None = None,
+    target: Moderator | None = None,
     reason: str = "",
 ) -> ModerationEvent:
+    """The one way to write to the moderators' record (status changes add their own)."""
     event = ModerationEvent(
         comment_id=comment.id if comment else None,
         article_id=article.id if article else None,
-        moderator_id=moderator.id,
+        moderator_id=moderator.id if moderator else None,
+        target_moderator_id=target.id if target else None,
         action=action,
         reason=reason,
         created_at=utcnow(),
@@ -262,7 +273,7 @@ def hidden_by_reports(comment: Comment) -> bool:
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
         .limit(1)
     )
-    return latest == HIDDEN_BY_REPORTS
+    return latest == ModerationAction.HIDDEN_BY_REPORTS
 
 
 def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent | None:
@@ -280,12 +291,12 @@ def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent |
             comment,
             CommentStatus.APPROVED,
             moderator=moderator,
-            action="dismiss-reports",
+            action=ModerationAction.DISMISS_REPORTS,
             reason=reason + "; published again",
         )
         if event is not None:
             return event
-    return _log(moderator, "dismiss-reports", comment=comment, reason=reason)
+    return log_event(moderator, ModerationAction.DISMISS_REPORTS, comment=comment, reason=reason)
 
 
 EDIT_PREVIOUS = "\n\nPrevious text:\n"
@@ -298,7 +309,9 @@ def edit_comment(comment: Comment, body: str, reason: str, moderator: Moderator)
     comment.edited_by_moderator_at = utcnow()
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "edit", comment=comment, reason=reason + EDIT_PREVIOUS + previous)
+    return log_event(
+        moderator, ModerationAction.EDIT, comment=comment, reason=reason + EDIT_PREVIOUS + previous
+    )
 
 
 def split_edit_reason(reason: str) -> tuple[str, str | None]:
@@ -314,7 +327,11 @@ def set_featured(comment: Comment, featured: bool, moderator: Moderator) -> Mode
     comment.featured_at = utcnow() if featured else None
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "feature" if featured else "unfeature", comment=comment)
+    return log_event(
+        moderator,
+        ModerationAction.FEATURE if featured else ModerationAction.UNFEATURE,
+        comment=comment,
+    )
 
 
 def set_moderator_note(
@@ -328,8 +345,10 @@ def set_moderator_note(
     if comment.is_public:
         _public_change(comment.article_id)
     if not note:
-        return _log(moderator, "clear-note", comment=comment)
-    return _log(moderator, "note", comment=comment, reason=note + (f"\n{url}" if url else ""))
+        return log_event(moderator, ModerationAction.CLEAR_NOTE, comment=comment)
+    return log_event(
+        moderator, ModerationAction.NOTE, comment=comment, reason=note + (f"\n{url}" if url else "")
+    )
 
 
 def set_role_verified(
@@ -343,7 +362,11 @@ def set_role_verified(
     comment.role_verified = verified
     if comment.is_public:
         _public_change(comment.article_id)
-    return _log(moderator, "verify-role" if verified else "unverify-role", comment=comment)
+    return log_event(
+        moderator,
+        ModerationAction.VERIFY_ROLE if verified else ModerationAction.UNVERIFY_ROLE,
+        comment=comment,
+    )
 
 
 def set_comment_closing(
@@ -357,4 +380,9 @@ def set_comment_closing(
     _public_change(article.id)  # the form gives way to a notice, or comes back
     state = "closed" if closed else "open"
     after = f"; closing {after_days} day(s) after publication" if after_days else ""
-    return _log(moderator, "comments-closing", article=article, reason=f"Comments {state}{after}")
+    return log_event(
+        moderator,
+        ModerationAction.COMMENTS_CLOSING,
+        article=article,
+        reason=f"Comments {state}{after}",
+    )
