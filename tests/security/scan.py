@@ -55,6 +55,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "security"
 SCANNERS_VENV = ROOT / ".venv-security"
@@ -277,6 +279,10 @@ class Forum:
         self.workdir = workdir
         self.env = app_environment(f"sqlite:///{workdir / 'forum.db'}")
         self.password = secrets.token_urlsafe(18)
+        # The scan's moderator has two-factor on, as required accounts do: the scanners may
+        # tick "Two-factor required for everyone" on the settings page, which would
+        # otherwise send this session to enrol instead of to the queue.
+        self.totp_secret = pyotp.random_base32()
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self.stopped = False
@@ -295,6 +301,7 @@ class Forum:
             self.env,
             stdin=self.password + "\n",
         )
+        turn_on_two_factor(self.env, self.totp_secret)
         for _attempt in range(3):  # a free port can be taken before gunicorn binds it
             if self.stopped:
                 raise ScanError("stopped")
@@ -430,11 +437,43 @@ class Browser:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def sign_in(base: str, password: str) -> Browser:
+_TWO_FACTOR_ON = """
+import sys
+from sqlalchemy import select
+from forum import create_app
+from forum.extensions import db
+from forum.models import Moderator
+with create_app().app_context():
+    moderator = db.session.scalar(select(Moderator).where(Moderator.email == sys.argv[1]))
+    moderator.totp_secret = sys.argv[2]
+    db.session.commit()
+"""
+
+
+def turn_on_two_factor(env: dict[str, str], secret: str) -> None:
+    """As set-up would leave it; done in the database, the set-up page is tested elsewhere."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TWO_FACTOR_ON, MODERATOR_EMAIL, secret],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ScanError(f"turning two-factor on failed:\n{done.stdout}{done.stderr}")
+
+
+def sign_in(base: str, password: str, totp_secret: str) -> Browser:
     browser = Browser(base)
     action, fields = browser.form("/login", "/login")
     fields.update(email=MODERATOR_EMAIL, password=password)
     status, url, _html = browser.request(action, fields)
+    if status == 200 and urllib.parse.urlsplit(url).path == "/login/code":
+        action, fields = browser.form("/login/code", "/login/code")
+        fields.update(code=pyotp.TOTP(totp_secret).now())
+        status, url, _html = browser.request(action, fields)
     if status != 200 or not urllib.parse.urlsplit(url).path.startswith("/moderation"):
         raise ScanError(f"signing in as the scan's moderator failed ({status} at {url})")
     return browser
@@ -584,9 +623,16 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
                 "/moderation/account",
                 f"/api{ARTICLE_PATH}/comments?page=1",
             ],
-            # Signing out would end the scan's session, and closing the article to
-            # comments would refuse every comment the scan sends after it.
-            excludes=["/logout", "/manage/sign-out", "/moderation/articles/*"],
+            # Signing out (also everywhere, or from the team page) would end the scan's
+            # session, and closing the article to comments would refuse every comment the
+            # scan sends after it.
+            excludes=[
+                "/logout",
+                "/manage/sign-out",
+                "/moderation/articles/*",
+                "/moderation/account/sign-out-everywhere",
+                "/moderation/team/*/sign-out",
+            ],
         ),
     ]
 
@@ -979,7 +1025,7 @@ def main(argv: list[str] | None = None) -> int:
             if forum.name == "public":
                 steps = public_plan(forum.base)
             else:
-                cookie = sign_in(forum.base, forum.password).cookie_header()
+                cookie = sign_in(forum.base, forum.password, forum.totp_secret).cookie_header()
                 steps = moderation_plan(forum.base, cookie)
             for step in steps:
                 scanner = "sqlmap" if isinstance(step, SqlmapTarget) else "wapiti"
