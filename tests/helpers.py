@@ -15,6 +15,7 @@ from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from forum.extensions import db
+from forum.mail import send_due
 from forum.models import Moderator, ModeratorRole
 
 ARTICLE = "ivig-for-lupus"
@@ -167,3 +168,17 @@ def add_moderator(
         db.session.add(account)
         db.session.commit()
         return account.id
+
+
+def drain(app: Flask) -> None:
+    """Send the outbox now, as the background sender or the `send-mail` timer would."""
+    with app.app_context():
+        send_due()
+
+
+def link_in(message: Any, path: str) -> str:
+    """The address of the forum's link in an e-mail, from `path` on (the host left out)."""
+    text = message.get_content()
+    match = re.search(rf"https?://[^\s/]+({re.escape(path)}[^\s]*)", text)
+    assert match, text
+    return match.group(1)

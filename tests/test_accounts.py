@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -10,14 +9,15 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from forum.extensions import db
-from forum.mail import send_due
 from forum.models import ModerationEvent, Moderator, ModeratorRole
 from tests.helpers import (
     MODERATOR_EMAIL,
     MODERATOR_PASSWORD,
     add_moderator,
     csrf_token,
+    drain,
     form_fields,
+    link_in,
     sign_in,
 )
 
@@ -28,17 +28,6 @@ MOD_EMAIL = "sam@forum.test"
 @pytest.fixture
 def app_config(mail_config):
     return mail_config
-
-
-def drain(app) -> None:
-    with app.app_context():
-        send_due()
-
-
-def link_in(message, path: str) -> str:
-    match = re.search(rf"https?://[^\s/]+({re.escape(path)}[^\s]*)", message.get_content())
-    assert match, message.get_content()
-    return match.group(1)
 
 
 def post(client, path: str, page: str | None = None, **data):

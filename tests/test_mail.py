@@ -16,7 +16,9 @@ from forum.models import Comment, CommentStatus, MailOptOut, OutboxMessage, Subs
 from tests.helpers import (
     comment_id,
     csrf_token,
+    drain,
     form_fields,
+    link_in,
     moderate,
     post_comment,
 )
@@ -27,18 +29,6 @@ ARTICLE = "/articles/ivig-for-lupus"
 @pytest.fixture
 def app_config(mail_config):
     return mail_config
-
-
-def drain(app) -> None:
-    with app.app_context():
-        send_due()
-
-
-def link_in(message, path: str) -> str:
-    text = message.get_content()
-    match = re.search(rf"https?://[^\s]+{re.escape(path)}[^\s]*", text)
-    assert match, text
-    return match.group(0).split("localhost", 1)[-1]
 
 
 def body_of(message) -> str:
