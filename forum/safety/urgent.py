@@ -224,7 +224,6 @@ _PAST_VERB = re.compile(
 )
 _PAST_TENSE = re.compile(r"(?i)\b(?:was|were|had|couldn'?t|wasn'?t|did)\b")
 _FREE_OF = re.compile(r"(?i)[\s-]?free\b")
-_FIRST_PERSON = re.compile(r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine)\b")
 _PERSON = re.compile(
     r"(?i)\b(?:i|i'm|im|i've|ive|me|my|mine|myself|pt|patient|he|she|he's|she's|his|her|hes|shes|"
     r"mum|mom|dad|grandad|nan|son|daughter|husband|wife|partner|hubby|bf|gf)\b"
