@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 
 from tests.helpers import ARTICLE
-from tests.live import REPO_ROOT
+from tests.live import start_make
 from tests.loadgen import CONNECTION_ERRORS
 from tests.services import free_port
 
@@ -107,22 +107,10 @@ def started_cluster(
     keep = folder is not None
     folder = folder or new_cluster_folder()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("FORUM_TEST_BACKENDS",)}
-    env.update(
-        PORT=str(port),
-        CLUSTER_DIR=str(folder),
-        **settings,
-    )
     started = time.monotonic()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "cluster"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_make(
+        "cluster", {"PORT": str(port), "CLUSTER_DIR": str(folder), **settings}, log
+    )
     running = Cluster(f"http://127.0.0.1:{port}", folder, log, process)
     try:
 

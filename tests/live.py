@@ -15,6 +15,7 @@ The browser is Debian's /usr/bin/chromium driven by Playwright's Python package;
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -174,3 +175,19 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("FORUM_TEST_ARTIFACTS") or REPO_ROOT / "test-artifacts")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def start_make(target: str, settings: dict[str, str], log: Path) -> subprocess.Popen:
+    """`make TARGET` as a newcomer types it, with `settings` added to the environment (less
+    the tests' own), in a process group of its own so that it can be stopped whole."""
+    env = {k: v for k, v in os.environ.items() if k != "FORUM_TEST_BACKENDS"}
+    env.update(settings)
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            ["make", "--no-print-directory", target],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )

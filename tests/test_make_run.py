@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from tests.conftest import make_app
 from tests.helpers import sign_in
-from tests.live import REPO_ROOT
+from tests.live import start_make
 
 pytestmark = pytest.mark.system
 
@@ -65,17 +65,7 @@ def made_run(empty_database_url: str, tmp_path: Path) -> Iterator[tuple[str, Pat
     """`PORT=… DATABASE_URL=… make run` on an empty database; yields its URL and log."""
     port = free_port()
     log = tmp_path / "make-run.log"
-    environment = {**os.environ, "PORT": str(port), "DATABASE_URL": empty_database_url}
-    environment.pop("FORUM_TEST_BACKENDS", None)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "run"],
-            cwd=REPO_ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_make("run", {"PORT": str(port), "DATABASE_URL": empty_database_url}, log)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_served(f"{url}/", process, log)
