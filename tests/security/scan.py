@@ -254,9 +254,10 @@ def app_environment(database_url: str) -> dict[str, str]:
     return env
 
 
-def flask(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+def python(args: list[str], env: dict[str, str], what: str, stdin: str | None = None) -> str:
+    """This Python with `args` in the repository, for setting up a forum; fails loudly."""
     done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         input=stdin,
@@ -266,8 +267,12 @@ def flask(args: list[str], env: dict[str, str], stdin: str | None = None) -> str
         check=False,
     )
     if done.returncode != 0:
-        raise ScanError(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        raise ScanError(f"{what} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
+
+
+def flask(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    return python(["-m", "flask", "--app", "wsgi", *args], env, f"flask {' '.join(args)}", stdin)
 
 
 class Forum:
@@ -452,17 +457,7 @@ with create_app().app_context():
 
 def turn_on_two_factor(env: dict[str, str], secret: str) -> None:
     """As set-up would leave it; done in the database, the set-up page is tested elsewhere."""
-    done = subprocess.run(
-        [sys.executable, "-c", _TWO_FACTOR_ON, MODERATOR_EMAIL, secret],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ScanError(f"turning two-factor on failed:\n{done.stdout}{done.stderr}")
+    python(["-c", _TWO_FACTOR_ON, MODERATOR_EMAIL, secret], env, "turning two-factor on")
 
 
 def sign_in(base: str, password: str, totp_secret: str) -> Browser:
