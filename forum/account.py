@@ -24,7 +24,7 @@ from flask import (
 )
 from sqlalchemy import delete, select, update
 
-from forum.comment_text import URGENT_MESSAGE, TextSource, set_comment_text
+from forum.comment_text import URGENT_MESSAGE, TextSource, describes_emergency, set_comment_text
 from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
 from forum.forms import AuthorEditForm, EmailForm, EmptyForm
@@ -41,7 +41,6 @@ from forum.models import (
 from forum.moderation.actions import change_status
 from forum.moderation.rules import Refused
 from forum.notifications import manage_link, subscription_confirmation
-from forum.safety import find_urgent_symptoms
 
 bp = Blueprint("account", __name__)
 
@@ -228,7 +227,7 @@ def edit_my_comment(comment_id: int) -> Response | tuple[str, int]:
             comment=comment,
             form=form,
             question=refusal.decision.message,
-            urgent=bool(find_urgent_symptoms(form.body.data)),
+            urgent=describes_emergency(form.body.data),
         )
         return page, 422
     if comment.status is CommentStatus.APPROVED:

@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from forum.comment_text import URGENT_MESSAGE
+from forum.comment_text import URGENT_MESSAGE, describes_emergency
 from forum.conditional import article_stamp, conditional_response, keep_private
 from forum.discussion import (
     comments_with_experience,
@@ -49,7 +49,6 @@ from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation.actions import submit_comment
 from forum.moderation.rules import Refused, Submission, form_age, sign_form_start
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
-from forum.safety import find_urgent_symptoms
 from forum.sanitize import render_comment
 from forum.security import whole_number
 from forum.settings import current_settings
@@ -143,7 +142,7 @@ def _render_article(
         reply_to = form.parent_id.data = None
     own_ids = set(_own_comment_ids())
     # Whatever else happens to a comment that describes an emergency, say so first.
-    urgent = request.method == "POST" and bool(find_urgent_symptoms(form.body.data or ""))
+    urgent = request.method == "POST" and describes_emergency(form.body.data or "")
     html = render_template(
         "articles/show.html",
         article=article,

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from forum.models import Comment
 from forum.moderation.rules import Decision, Submission, ask_first, body_digest, check_text
+from forum.safety import find_urgent_symptoms
 from forum.sanitize import render_comment
 
 URGENT_MESSAGE = (
@@ -20,6 +21,12 @@ URGENT_MESSAGE = (
     "local emergency number or go to the nearest emergency department. A comment section "
     "cannot help in an emergency."
 )
+
+
+def describes_emergency(body: str) -> bool:
+    """Whether the writer must be told at once to get help: shown on every page that sends
+    a text back to its writer (a question, a mistake), before anything is stored."""
+    return bool(find_urgent_symptoms(body))
 
 
 class TextSource(StrEnum):
