@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Block, BlockKind, Comment, CommentStatus, utcnow
@@ -62,6 +63,28 @@ def test_duplicate_is_refused_with_text_kept(app, client):
     # The same text from someone else is their own comment.
     other = post_comment(client, body=PATIENT, author_name="Bo", author_email="bo@example.org")
     assert other.status_code == 302
+
+
+def test_the_same_form_sent_twice_is_one_comment(app, client):
+    """A double click, or nginx handing a POST whose app server died after saving it to the
+    next server: the person is answered as the first time, and nothing is stored twice."""
+    form = comment_form(client)
+    form.update(author_name="Ann Example", author_email="ann@patients.test", body=PATIENT)
+    first = comment_id(client.post("/articles/ivig-for-lupus/comments", data=form))
+    again = client.post("/articles/ivig-for-lupus/comments", data=form)
+    assert comment_id(again) == first
+    assert "awaiting moderation" in client.get(again.headers["Location"]).text
+    # nginx's second app server gets it without the first one's memory of the browser.
+    elsewhere = app.test_client().post("/articles/ivig-for-lupus/comments", data=form)
+    assert comment_id(elsewhere) == first
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Comment.body == PATIENT)) == 1
+        db.session.get(Comment, first).created_at = utcnow() - timedelta(minutes=3)
+        db.session.commit()
+    # Minutes later it is no longer the same sending but saying it twice.
+    late = client.post("/articles/ivig-for-lupus/comments", data=form)
+    assert late.status_code == 422
+    assert "You have already said that." in late.text
 
 
 def test_more_than_two_links_is_held_whatever_else(app, client, mod_client):

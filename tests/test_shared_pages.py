@@ -296,6 +296,7 @@ def test_a_bot_without_a_script_that_posts_at_once_is_caught(app, client, monkey
             assert status is CommentStatus.SPAM
         else:  # held: with no script, a fast bot and a quick person look alike
             assert status is CommentStatus.PENDING
+            assert "without JavaScript too soon after a cached page" in reasons
 
 
 @TRAP

@@ -11,7 +11,7 @@ does, once, so nothing is stored half-way.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -46,11 +46,22 @@ REJECT_REASONS = {
 }
 
 
+# How long after a comment the very same form, sent again, is taken as that comment.
+RESEND_WINDOW = timedelta(minutes=2)
+
+
 def submit_comment(sub: Submission) -> Comment:
-    """Screen a new comment and add it to the session; raises Refused instead of storing it."""
+    """Screen a new comment and add it to the session; raises Refused instead of storing it.
+
+    The same form sent twice (a double click, or nginx handing a POST whose app server died
+    after saving it to the next server) gets the comment already stored, not a second copy
+    or a refusal: the person did post it, once.
+    """
     # Names reach feeds and e-mails whose readers may render them as HTML: markup goes
     # here, once, as WordPress strips it on saving (the form still shows what was typed).
     sub = replace(sub, author_name=plain_name(sub.author_name))
+    if (stored := _resent(sub)) is not None:
+        return stored
     screening = screen(sub)
     status, reasons = screening.status, screening.reasons
     parent = sub.parent
@@ -81,6 +92,25 @@ def submit_comment(sub: Submission) -> Comment:
     else:
         change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
     return comment
+
+
+def _resent(sub: Submission) -> Comment | None:
+    """The comment this very submission already made, if it came in moments ago."""
+    parent_id = sub.parent.id if sub.parent else None
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.article_id == sub.article.id,
+            Comment.body_digest == sub.body_digest,  # the index; then the exact text
+            Comment.body == sub.body,
+            Comment.author_email == sub.author_email,
+            Comment.author_name == sub.author_name,
+            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
+            Comment.created_at >= sub.now - RESEND_WINDOW,
+        )
+        .order_by(Comment.id.desc())
+        .limit(1)
+    )
 
 
 # What a status change is called when nothing more particular happened.

@@ -164,7 +164,11 @@ def form_age(token: str | None) -> timedelta | None:
 def form_timing(sub: Submission) -> Decision | None:
     """People take a few seconds to write; bots send at once, or replay old forms."""
     if sub.form_age is None:
-        return Decision(Verdict.HOLD, "The form's signed start time was missing or altered")
+        return Decision(
+            Verdict.HOLD,
+            "The form's start time could not be checked: missing or altered, or sent back "
+            "without JavaScript too soon after a cached page was built to tell",
+        )
     seconds = sub.form_age.total_seconds()
     if seconds > current_app.config["FORUM_FORM_MAX_AGE"]:
         return Decision(
