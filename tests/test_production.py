@@ -74,6 +74,11 @@ def test_make_cluster_serves_the_article_through_nginx(cluster):
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     html = gzip.decompress(body).decode()
     assert "Intravenous Immunoglobulin" in html
+    # nginx's microcache serves the real article page to readers without a cookie, the
+    # same bytes to each, and never a cookie.
+    first, again = get(cluster.url + ARTICLE_PATH), get(cluster.url + ARTICLE_PATH)
+    assert again[1].get("X-Cache") in ("HIT", "UPDATING", "STALE"), again[1].get("X-Cache")
+    assert again[2] == first[2] and "Set-Cookie" not in again[1]
     # Static files from nginx, a year in the browser at their hashed address.
     css = re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', html)
     assert css, "no hashed stylesheet address"
