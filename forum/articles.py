@@ -48,6 +48,7 @@ from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation.actions import submit_comment
 from forum.moderation.rules import Refused, Submission, form_age, sign_form_start
+from forum.paging import page_number
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.sanitize import render_comment
 from forum.security import whole_number
@@ -88,13 +89,6 @@ def _own_comment_ids() -> list[int]:
     return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
-def _page_argument() -> int:
-    page = whole_number(request.args.get("page", "1"))
-    if page is None:
-        abort(400, "The page number is not valid.")
-    return page
-
-
 def _reply_target(article: Article, raw: str | None) -> Comment | None:
     """The published comment of this article that a reply answers; 400 for anything else."""
     if not raw:
@@ -117,7 +111,7 @@ def _render_article(
     preview: str | None = None,
     shared: bool = False,
 ) -> tuple[str, int]:
-    page = _page_argument() if request.method == "GET" else 1
+    page = page_number() if request.method == "GET" else 1
     view = DiscussionView.from_request()
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
     threads = filtered = None
@@ -127,8 +121,6 @@ def _render_article(
         )
     else:
         threads = thread_page(article, page, per_page, _own_comment_ids(), view.sort)
-    if threads is None and filtered is None:
-        abort(404)
     # A form sent back keeps its first start time, so that fixing a mistake is not "too fast":
     # the one it came with, or else its form token's (see _form_age). A shared page has
     # none of its own: its script asks for one when the reader starts on the form.
@@ -181,7 +173,7 @@ def _shared_page(slug: str) -> Response:
     """The page every reader without a session gets: the same bytes for all, built once per
     change (and form-token period), which nginx or a CDN may keep (forum.conditional)."""
     stamp = article_stamp(slug)
-    page = _page_argument()
+    page = page_number()
     view = DiscussionView.from_request()
     what = f"article-page|{stamp.id}|{page}|{view.args()}|{stamp.accepts_comments}"
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import stat
 
-from forum.config import from_environment
+import pytest
+
+from forum.config import PAGE_SIZES, PER_PAGE, from_environment
 
 VARIABLES = [
     "DATABASE_URL",
@@ -73,3 +75,15 @@ def test_environment_overrides(monkeypatch, tmp_path):
     assert (config["FORUM_FLOOD_SECONDS"], config["FORUM_MIN_FORM_SECONDS"]) == (0, 0)
     assert config["FORUM_BASE_URL"] == "https://forum.example.org"
     assert config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_each_listing_takes_its_page_size_from_its_own_variable(monkeypatch, tmp_path):
+    for key in PAGE_SIZES:
+        monkeypatch.delenv(key, raising=False)
+    assert {from_environment(tmp_path, {})[key] for key in PAGE_SIZES} == {PER_PAGE}
+    monkeypatch.setenv("FORUM_QUEUE_PER_PAGE", "20")
+    config = from_environment(tmp_path, {})
+    assert config["FORUM_QUEUE_PER_PAGE"] == 20 and config["FORUM_LOG_PER_PAGE"] == PER_PAGE
+    monkeypatch.setenv("FORUM_QUEUE_PER_PAGE", "0")
+    with pytest.raises(ValueError):
+        from_environment(tmp_path, {})
