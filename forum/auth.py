@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forum.accounts import service
-from forum.accounts.forms import CodeForm
+from forum.accounts.forms import CodeForm, LoginForm
 from forum.accounts.passwords import burn_time, needs_rehash, verify_password
 from forum.accounts.roles import admin_required, moderator_required
 from forum.accounts.sessions import (
@@ -20,7 +20,7 @@ from forum.accounts.sessions import (
     start_pending,
 )
 from forum.extensions import db, limiter
-from forum.forms import EmptyForm, LoginForm
+from forum.forms import EmptyForm
 from forum.models import Moderator
 from forum.security import is_safe_local_path
 

@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required, must_enrol
 from forum.extensions import db
-from forum.forms import ActionForm, ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.mail import read_token, send_soon, token_used, use_token
 from forum.models import Article, Comment, ModerationEvent, Moderator
 from forum.moderation import bp
 from forum.moderation.actions import moderate, set_comment_closing, split_edit_reason
+from forum.moderation.forms import ActionForm, ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.moderation.views import row_or_404
 from forum.notifications import DECISION_LINK_AGE
 from forum.paging import page_number, paginate

@@ -14,16 +14,7 @@ from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
-from forum.forms import (
-    ROLE_LABELS,
-    ActionForm,
-    BlockForm,
-    BulkModerationForm,
-    EditCommentForm,
-    EmptyForm,
-    NoteForm,
-    SettingsForm,
-)
+from forum.forms import ROLE_LABELS, EmptyForm
 from forum.models import (
     Article,
     AuthorRole,
@@ -52,6 +43,14 @@ from forum.moderation.actions import (
     split_edit_reason,
 )
 from forum.moderation.display import highlighted_body, matched_labels, report_summaries
+from forum.moderation.forms import (
+    ActionForm,
+    BlockForm,
+    BulkModerationForm,
+    EditCommentForm,
+    NoteForm,
+    SettingsForm,
+)
 from forum.paging import page_number, paginate
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import ForumSettings, current_settings, save_settings
