@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -33,7 +32,7 @@ from forum.discussion import (
     thread_page_number,
 )
 from forum.discussion_view import SORTS, DiscussionView
-from forum.errors import error_response
+from forum.errors import error_response, refused_form_page
 from forum.experiences import (
     EXPERIENCE_CSV_COLUMNS,
     ExperienceAnswers,
@@ -366,10 +365,10 @@ def experiences_csv(slug: str) -> Response:
     return response
 
 
-def _refused_form(status: int, message: str) -> tuple:
+@refused_form_page("articles.post_comment")
+def _refused_form(status: int, error: Exception) -> tuple:
     """A comment form refused before its view ran comes back with everything typed kept."""
-    if request.endpoint != "articles.post_comment":
-        return error_response(status, message)
+    message = CROSS_SITE if isinstance(error, CrossSiteRequest) else CSRF_FAILED
     slug = (request.view_args or {}).get("slug", "")
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
@@ -378,17 +377,3 @@ def _refused_form(status: int, message: str) -> tuple:
     if whole_number(form.parent_id.data) is None:
         form.parent_id.data = None
     return _render_article(article, form, status, message)
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple:
-    """Refused with 400 and nothing stored."""
-    if request.endpoint != "articles.post_comment":
-        return error_response(400, "This form could not be verified. Please reload the page.")
-    return _refused_form(400, CSRF_FAILED)
-
-
-@bp.app_errorhandler(CrossSiteRequest)
-def cross_site_refused(error: CrossSiteRequest) -> tuple:
-    """Sent from another site (forum.forgery): 403, and nothing stored."""
-    return _refused_form(403, CROSS_SITE)
