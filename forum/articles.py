@@ -42,7 +42,7 @@ from forum.experiences import (
 )
 from forum.extensions import db, limiter
 from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
-from forum.forms import CommentForm, EmptyForm, ReportForm
+from forum.forms import HONEYPOT_FIELD, CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation.actions import submit_comment
@@ -56,7 +56,6 @@ from forum.time_trap import start_age
 
 bp = Blueprint("articles", __name__)
 
-HONEYPOT_FIELD = "homepage"  # hidden from people; see templates/articles/show.html
 OWN_COMMENTS_KEY = "own_comments"
 OWN_COMMENTS_KEPT = 50
 REPORTED_KEY = "reported"

@@ -36,6 +36,10 @@ from forum.models import AuthorRole
 from forum.sanitize import normalize_text, plain_name
 
 BODY_MAX = 5000
+URL_MAX = 500  # the longest web address a comment or a moderator's note keeps
+# The comment form's trap for bots: hidden from people, rendered by templates/articles/show.html
+# (as the Jinja global `honeypot_field`), checked by the screening rules.
+HONEYPOT_FIELD = "homepage"
 NAME_MAX = 80
 
 
@@ -128,7 +132,7 @@ class CommentForm(FlaskForm):
         filters=[clean_line],
         validators=[
             Optional(),
-            Length(max=500, message="This web address is too long."),
+            Length(max=URL_MAX, message="This web address is too long."),
             web_address,
         ],
     )

@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from forum.forms import BODY_MAX, clean, clean_line, web_address
+from forum.forms import BODY_MAX, URL_MAX, clean, clean_line, web_address
 from forum.moderation.actions import REJECT_REASONS
 from forum.sanitize import normalize_text
 
@@ -155,7 +155,7 @@ class NoteForm(FlaskForm):
         filters=[clean_line],
         validators=[
             Optional(),
-            Length(max=500, message="This web address is too long."),
+            Length(max=URL_MAX, message="This web address is too long."),
             web_address,
         ],
     )

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
-from forum.forms import ROLE_LABELS, EmptyForm
+from forum.forms import ROLE_LABELS, URL_MAX, EmptyForm
 from forum.models import (
     Article,
     AuthorRole,
@@ -44,6 +44,7 @@ from forum.moderation.actions import (
 )
 from forum.moderation.display import highlighted_body, matched_labels, report_summaries
 from forum.moderation.forms import (
+    NOTE_MAX,
     ActionForm,
     BlockForm,
     BulkModerationForm,
@@ -140,13 +141,15 @@ def _rejection_counts() -> list[tuple[str, int]]:
 
 
 def _item_context() -> dict[str, object]:
-    """What templates/queue/_item.html needs besides the comment."""
+    """What templates/moderation/_item.html needs besides the comment."""
     return {
         "action_form": ActionForm(),
         "block_form": BlockForm(),
         "actions": MODERATOR_ACTIONS,
         "role_labels": ROLE_LABELS,
         "professional": AuthorRole.PROFESSIONAL,
+        "note_max": NOTE_MAX,
+        "url_max": URL_MAX,
     }
 
 
