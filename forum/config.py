@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 _TRUE = {"1", "true", "yes", "on"}
+SITE_NAME = "IVIG patient forum"  # page titles, e-mails, feeds, the authenticator app
 PER_PAGE = 50
 # The page size of each listing, one setting each: the article's threads (and a
 # filtered view's comments), the API, the moderation queue and its log.

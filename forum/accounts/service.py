@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from forum.accounts import twofactor
 from forum.accounts.sessions import end_sessions_elsewhere
+from forum.config import SITE_NAME
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.mail import make_token, queue_message
@@ -28,7 +29,6 @@ from forum.models import (
 )
 from forum.moderation.actions import log_event
 
-SITE = "IVIG patient forum"
 RESET_MAIL_EVERY = timedelta(minutes=5)  # so that the form cannot flood someone's inbox
 
 
@@ -57,8 +57,8 @@ def invite(actor: Moderator, email: str, role: ModeratorRole) -> None:
     days = current_app.config["FORUM_INVITATION_AGE"].days
     queue_message(
         email,
-        f"You are invited to moderate the {SITE}",
-        f"{actor.display_name} invited you to join the {SITE}'s team as {role.value}.\n\n"
+        f"You are invited to moderate the {SITE_NAME}",
+        f"{actor.display_name} invited you to join the {SITE_NAME}'s team as {role.value}.\n\n"
         f"To accept, open this link and choose a name and a password:\n"
         f"{absolute_url('accounts.join', token=token)}\n\n"
         f"The link works once, for {days} days. If you did not expect it, ignore this message.",
@@ -137,7 +137,7 @@ def request_reset(email: str) -> None:
     minutes = int(current_app.config["FORUM_RESET_LINK_AGE"].total_seconds() // 60)
     queue_message(
         account.email,
-        f"Reset your password for the {SITE}",
+        f"Reset your password for the {SITE_NAME}",
         "Someone (we hope you) asked to reset the password of your moderator account.\n\n"
         f"Choose a new password here: {absolute_url('accounts.reset_password', token=token)}"
         f"\n\nThe link works once, for {minutes} minutes. If it was not you, ignore this "
@@ -173,7 +173,7 @@ def account_for_reset(payload: dict[str, Any] | None) -> Moderator | None:
 def _password_changed_notice(account: Moderator, how: str) -> None:
     queue_message(
         account.email,
-        f"Your {SITE} password was changed",
+        f"Your {SITE_NAME} password was changed",
         f"The password of your moderator account ({account.email}) was {how}, and every "
         "other session was signed out.\n\nIf this was not you, reset it now from "
         f"{absolute_url('accounts.forgot_password')} and tell an admin of the forum.",
