@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from forum.accounts import twofactor
+from forum.accounts.passwords import hash_password
 from forum.accounts.sessions import end_sessions_elsewhere
 from forum.config import SITE_NAME
 from forum.extensions import db
@@ -71,7 +72,7 @@ def invite(actor: Moderator, email: str, role: ModeratorRole) -> None:
 def join(payload: dict[str, Any], name: str, password: str) -> Moderator:
     """Create the invited account (the caller has spent the token)."""
     account = Moderator(email=str(payload["email"]), name=name, role=ModeratorRole(payload["role"]))
-    account.set_password(password)
+    account.password_hash = hash_password(password)
     db.session.add(account)
     db.session.flush()
     inviter = db.session.get(Moderator, payload.get("by", 0))
@@ -184,7 +185,7 @@ def _password_changed_notice(account: Moderator, how: str) -> None:
 
 def set_new_password(account: Moderator, password: str, reset: bool) -> None:
     """A new password: every other session ends, and the account is told by e-mail."""
-    account.set_password(password)
+    account.password_hash = hash_password(password)
     account.failed_logins, account.failed_logins_since, account.locked_until = 0, None, None
     end_sessions_elsewhere(account, keep_this_one=not reset)
     log_event(

@@ -78,7 +78,7 @@ class Moderator(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(80), default="")
-    password_hash: Mapped[str] = mapped_column(String(256))
+    password_hash: Mapped[str] = mapped_column(String(256))  # forum.accounts.passwords
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Failed sign-ins (passwords and two-factor codes) in the current window, and the lock.
@@ -97,16 +97,6 @@ class Moderator(UserMixin, Base):
     totp_last_step: Mapped[int | None] = mapped_column()
     # Unused recovery codes, each hashed, as a JSON list.
     recovery_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
-
-    def set_password(self, password: str) -> None:
-        from forum.accounts.passwords import hash_password
-
-        self.password_hash = hash_password(password)
-
-    def check_password(self, password: str) -> bool:
-        from forum.accounts.passwords import verify_password
-
-        return verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
