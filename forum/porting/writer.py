@@ -93,6 +93,14 @@ class CommentWriter:
         self.deferred: list[tuple[int, int, str]] = []  # comment id, article id, parent's id
         self.touched: set[int] = set()
 
+    def write_counted(self, records: Iterable[Record], total: int) -> Summary:
+        """Write a file's records, its progress shown against `total` (from a first pass)."""
+        self.progress.start(total)
+        try:
+            return self.write(records)
+        finally:
+            self.progress.finish()
+
     def write(self, records: Iterable[Record]) -> Summary:
         for record in records:
             if isinstance(record, ArticleRecord):
