@@ -24,14 +24,6 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in _TRUE
 
 
-def _page_size(value: str | None) -> int:
-    """A page size from the environment, or the default; a wrong one stops the start-up."""
-    number = PER_PAGE if value is None else int(value)
-    if number < 1:
-        raise ValueError(f"a page size must be at least 1, not {number}")
-    return number
-
-
 def _secret_key(instance_path: Path) -> str:
     """The signing key: from the environment, or generated once into the instance folder."""
     if key := os.environ.get("SECRET_KEY"):
@@ -128,8 +120,8 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_SPAM_RETENTION_DAYS": int(env("FORUM_SPAM_RETENTION_DAYS", "30")),
         "FORUM_POST_LIMIT": "5 per minute;50 per day",
         "FORUM_LOGIN_LIMIT": "5 per minute",
-        # One page of each listing (forum/paging.py).
-        **{key: _page_size(env(key)) for key in PAGE_SIZES},
+        # One page of each listing (forum/paging.py); settings, not environment variables.
+        **dict.fromkeys(PAGE_SIZES, PER_PAGE),
         "FORUM_FEED_ITEMS": 20,
         # Moderators' sessions: an absolute limit, and a limit on time without a request.
         "FORUM_SESSION_MAX_AGE": timedelta(hours=float(env("FORUM_SESSION_HOURS", "12"))),
