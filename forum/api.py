@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify
-from sqlalchemy import func, select
+from flask import Blueprint, Response, current_app, jsonify
 
 from forum.conditional import article_stamp, conditional_response
 from forum.discussion import published_comments
@@ -11,7 +10,7 @@ from forum.experiences import experience_json
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.models import Article, Comment
-from forum.paging import page_number
+from forum.paging import page_number, paginate
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,19 +40,17 @@ def article_comments(slug: str) -> Response:
 
     def build() -> Response:
         article = db.session.get_one(Article, stamp.id)
-        query = published_comments().where(Comment.article_id == article.id)
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        pages = max(1, -(-total // per_page))
-        if page > pages:
-            abort(404, f"There are {pages} page(s).")
-        comments = db.session.scalars(
-            query.order_by(Comment.created_at, Comment.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).all()
+        paged = paginate(
+            published_comments()
+            .where(Comment.article_id == article.id)
+            .order_by(Comment.created_at, Comment.id),
+            page,
+            per_page,
+            counted=True,
+        )
 
         def page_url(number: int) -> str | None:
-            if 1 <= number <= pages:
+            if 1 <= number <= paged.pages:
                 return absolute_url("api.article_comments", slug=slug, page=number)
             return None
 
@@ -65,11 +62,11 @@ def article_comments(slug: str) -> Response:
             },
             page=page,
             per_page=per_page,
-            pages=pages,
-            total=total,
+            pages=paged.pages,
+            total=paged.total,
             next=page_url(page + 1),
             prev=page_url(page - 1),
-            comments=[comment_json(c) for c in comments],
+            comments=[comment_json(c) for c in paged.items],
         )
 
     return conditional_response(f"api-{stamp.id}-{page}", stamp.changed_at, build)

@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -33,7 +32,7 @@ from forum.discussion import (
     thread_page_number,
 )
 from forum.discussion_view import SORTS, DiscussionView
-from forum.errors import error_response
+from forum.errors import error_response, refused_form_page
 from forum.experiences import (
     EXPERIENCE_CSV_COLUMNS,
     ExperienceAnswers,
@@ -43,11 +42,12 @@ from forum.experiences import (
 )
 from forum.extensions import db, limiter
 from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
-from forum.forms import CommentForm, EmptyForm, ReportForm
+from forum.forms import HONEYPOT_FIELD, CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation.actions import submit_comment
 from forum.moderation.rules import Refused, Submission, form_age, sign_form_start
+from forum.paging import page_number
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.sanitize import render_comment
 from forum.security import whole_number
@@ -56,7 +56,6 @@ from forum.time_trap import start_age
 
 bp = Blueprint("articles", __name__)
 
-HONEYPOT_FIELD = "homepage"  # hidden from people; see templates/articles/show.html
 OWN_COMMENTS_KEY = "own_comments"
 OWN_COMMENTS_KEPT = 50
 REPORTED_KEY = "reported"
@@ -88,13 +87,6 @@ def _own_comment_ids() -> list[int]:
     return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
-def _page_argument() -> int:
-    page = whole_number(request.args.get("page", "1"))
-    if page is None:
-        abort(400, "The page number is not valid.")
-    return page
-
-
 def _reply_target(article: Article, raw: str | None) -> Comment | None:
     """The published comment of this article that a reply answers; 400 for anything else."""
     if not raw:
@@ -117,7 +109,7 @@ def _render_article(
     preview: str | None = None,
     shared: bool = False,
 ) -> tuple[str, int]:
-    page = _page_argument() if request.method == "GET" else 1
+    page = page_number() if request.method == "GET" else 1
     view = DiscussionView.from_request()
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
     threads = filtered = None
@@ -127,8 +119,6 @@ def _render_article(
         )
     else:
         threads = thread_page(article, page, per_page, _own_comment_ids(), view.sort)
-    if threads is None and filtered is None:
-        abort(404)
     # A form sent back keeps its first start time, so that fixing a mistake is not "too fast":
     # the one it came with, or else its form token's (see _form_age). A shared page has
     # none of its own: its script asks for one when the reader starts on the form.
@@ -181,7 +171,7 @@ def _shared_page(slug: str) -> Response:
     """The page every reader without a session gets: the same bytes for all, built once per
     change (and form-token period), which nginx or a CDN may keep (forum.conditional)."""
     stamp = article_stamp(slug)
-    page = _page_argument()
+    page = page_number()
     view = DiscussionView.from_request()
     what = f"article-page|{stamp.id}|{page}|{view.args()}|{stamp.accepts_comments}"
 
@@ -374,10 +364,10 @@ def experiences_csv(slug: str) -> Response:
     return response
 
 
-def _refused_form(status: int, message: str) -> tuple:
+@refused_form_page("articles.post_comment")
+def _refused_form(status: int, error: Exception) -> tuple:
     """A comment form refused before its view ran comes back with everything typed kept."""
-    if request.endpoint != "articles.post_comment":
-        return error_response(status, message)
+    message = CROSS_SITE if isinstance(error, CrossSiteRequest) else CSRF_FAILED
     slug = (request.view_args or {}).get("slug", "")
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
@@ -386,17 +376,3 @@ def _refused_form(status: int, message: str) -> tuple:
     if whole_number(form.parent_id.data) is None:
         form.parent_id.data = None
     return _render_article(article, form, status, message)
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple:
-    """Refused with 400 and nothing stored."""
-    if request.endpoint != "articles.post_comment":
-        return error_response(400, "This form could not be verified. Please reload the page.")
-    return _refused_form(400, CSRF_FAILED)
-
-
-@bp.app_errorhandler(CrossSiteRequest)
-def cross_site_refused(error: CrossSiteRequest) -> tuple:
-    """Sent from another site (forum.forgery): 403, and nothing stored."""
-    return _refused_form(403, CROSS_SITE)

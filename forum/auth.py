@@ -8,8 +8,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from forum.accounts import service
-from forum.accounts.forms import CodeForm
-from forum.accounts.passwords import burn_time, needs_rehash, verify_password
+from forum.accounts.forms import CodeForm, LoginForm
+from forum.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
 from forum.accounts.roles import admin_required, moderator_required
 from forum.accounts.sessions import (
     begin_session,
@@ -20,7 +20,7 @@ from forum.accounts.sessions import (
     start_pending,
 )
 from forum.extensions import db, limiter
-from forum.forms import EmptyForm, LoginForm
+from forum.forms import EmptyForm
 from forum.models import Moderator
 from forum.security import is_safe_local_path
 
@@ -43,7 +43,7 @@ def _authenticate(email: str, password: str) -> Moderator | None:
     locked = is_locked(moderator)
     if password_ok and not locked and moderator.is_active:
         if needs_rehash(moderator.password_hash):
-            moderator.set_password(password)  # an older hash becomes Argon2id now
+            moderator.password_hash = hash_password(password)  # older hashes become Argon2id
         if not moderator.two_factor_enabled:
             clear_failures(moderator)  # with two-factor, only the code step clears them
         db.session.commit()

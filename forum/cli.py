@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
-from forum.accounts.passwords import password_problem
+from forum.accounts.passwords import hash_password, password_problem
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
 from forum.housekeeping import purge
@@ -47,7 +47,7 @@ def _create_moderator(
     email: str, password: str, name: str = "", role: ModeratorRole = ModeratorRole.ADMIN
 ) -> Moderator:
     moderator = Moderator(email=email.strip().lower(), name=name, role=role)
-    moderator.set_password(password)
+    moderator.password_hash = hash_password(password)
     db.session.add(moderator)
     db.session.commit()
     return moderator
@@ -94,7 +94,7 @@ def set_password_command(email: str) -> None:
     moderator = db.session.scalar(select(Moderator).where(Moderator.email == email.lower()))
     if moderator is None:
         raise click.ClickException(f"No moderator has the e-mail {email}.")
-    moderator.set_password(_read_new_password())
+    moderator.password_hash = hash_password(_read_new_password())
     moderator.failed_logins, moderator.locked_until = 0, None
     moderator.session_version += 1  # sessions begun with the old password end
     db.session.commit()

@@ -8,6 +8,16 @@ from pathlib import Path
 from typing import Any
 
 _TRUE = {"1", "true", "yes", "on"}
+SITE_NAME = "IVIG patient forum"  # page titles, e-mails, feeds, the authenticator app
+PER_PAGE = 50
+# The page size of each listing, one setting each: the article's threads (and a
+# filtered view's comments), the API, the moderation queue and its log.
+PAGE_SIZES = (
+    "FORUM_THREADS_PER_PAGE",
+    "FORUM_API_PER_PAGE",
+    "FORUM_QUEUE_PER_PAGE",
+    "FORUM_LOG_PER_PAGE",
+)
 
 
 def _flag(value: str) -> bool:
@@ -110,11 +120,9 @@ def from_environment(instance_path: Path, given: Mapping[str, Any]) -> dict[str,
         "FORUM_SPAM_RETENTION_DAYS": int(env("FORUM_SPAM_RETENTION_DAYS", "30")),
         "FORUM_POST_LIMIT": "5 per minute;50 per day",
         "FORUM_LOGIN_LIMIT": "5 per minute",
-        "FORUM_THREADS_PER_PAGE": 50,
-        "FORUM_API_PER_PAGE": 50,
+        # One page of each listing (forum/paging.py); settings, not environment variables.
+        **dict.fromkeys(PAGE_SIZES, PER_PAGE),
         "FORUM_FEED_ITEMS": 20,
-        "FORUM_QUEUE_PER_PAGE": 50,
-        "FORUM_LOG_PER_PAGE": 50,
         # Moderators' sessions: an absolute limit, and a limit on time without a request.
         "FORUM_SESSION_MAX_AGE": timedelta(hours=float(env("FORUM_SESSION_HOURS", "12"))),
         "FORUM_SESSION_IDLE": timedelta(minutes=float(env("FORUM_SESSION_IDLE_MINUTES", "30"))),

@@ -22,6 +22,7 @@ from forum.models import (
     ExperienceCondition,
     ExperienceSideEffect,
 )
+from forum.paging import Page, paginate
 
 
 def unpublished_article_ids() -> Select[tuple[int]]:
@@ -64,9 +65,7 @@ class ThreadNode:
 @dataclass
 class ThreadPage:
     threads: list[ThreadNode]
-    page: int
-    pages: int
-    thread_count: int
+    paged: Page  # of the threads' top-level comments
     # The viewer's own unpublished comments that have no place on this page.
     awaiting_elsewhere: list[Comment]
 
@@ -105,16 +104,12 @@ def thread_page(
     per_page: int,
     own_ids: Collection[int] = (),
     order: str = "oldest",
-) -> ThreadPage | None:
-    """One page of an article's threads, replies whole; None past the last page."""
-    roots_query = _thread_roots(article)
-    thread_count = db.session.scalar(select(func.count()).select_from(roots_query.subquery()))
-    pages = max(1, -(-thread_count // per_page))
-    if page < 1 or page > pages:
-        return None
-    roots = db.session.scalars(
-        roots_query.order_by(*THREAD_ORDERS[order]).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+) -> ThreadPage:
+    """One page of an article's threads, replies whole; past the last page, 404 (forum.paging)."""
+    paged = paginate(
+        _thread_roots(article).order_by(*THREAD_ORDERS[order]), page, per_page, counted=True
+    )
+    roots = paged.items
     replies = (
         db.session.scalars(
             select(Comment)
@@ -158,7 +153,7 @@ def thread_page(
     threads = _prune(threads)
     placed = {n for n, node in nodes.items() if node.awaiting}
     awaiting_elsewhere = own_awaiting(article, set(own) - placed) if own else []
-    return ThreadPage(threads, page, pages, thread_count, awaiting_elsewhere)
+    return ThreadPage(threads, paged, awaiting_elsewhere)
 
 
 _AWAITING = (CommentStatus.PENDING, CommentStatus.SPAM)  # a bot is not told it was caught
@@ -218,18 +213,11 @@ def featured_comments(article: Article) -> list[Comment]:
     )
 
 
-@dataclass
-class FilteredPage:
-    comments: list[Comment]
-    page: int
-    pages: int
-    total: int
-
-
 def comments_with_experience(
     article: Article, condition: str | None, side_effect: str | None, page: int, per_page: int
-) -> FilteredPage | None:
-    """Published comments whose shared experience names a condition and/or a side effect."""
+) -> Page:
+    """Published comments whose shared experience names a condition and/or a side effect,
+    one page of them; past the last page, 404 (forum.paging)."""
     query = published_comments().join(Experience).where(Comment.article_id == article.id)
     if condition:
         query = query.where(
@@ -247,11 +235,4 @@ def comments_with_experience(
                 )
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // per_page))
-    if page < 1 or page > pages:
-        return None
-    comments = db.session.scalars(
-        query.order_by(Comment.created_at, Comment.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return FilteredPage(list(comments), page, pages, total)
+    return paginate(query.order_by(Comment.created_at, Comment.id), page, per_page, counted=True)

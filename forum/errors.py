@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, Response, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from forum.extensions import db
+from forum.forgery import CROSS_SITE, CrossSiteRequest
+
+FORM_NOT_VERIFIED = "This form could not be verified. Please reload the page."
+ErrorPage = tuple[Response | str, int]
+# Forms that come back with everything typed kept when refused before their view ran (a
+# bad token, a cross-site POST), by endpoint: see refused_form_page.
+RefusedForm = Callable[[int, Exception], ErrorPage]  # (status, refusal) -> the form again
+_refused_forms: dict[str, RefusedForm] = {}
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
@@ -24,7 +35,7 @@ MESSAGES = {
 }
 
 
-def error_response(code: int, message: str | None = None) -> tuple[Response | str, int]:
+def error_response(code: int, message: str | None = None) -> ErrorPage:
     title, default_message = MESSAGES.get(code, (f"Error {code}", "Something went wrong."))
     message = message or default_message
     if request.path.startswith("/api/"):
@@ -51,11 +62,39 @@ def _handle_http_exception(error: HTTPException) -> Response | HTTPException:
     return response
 
 
-def _handle_server_error(error: Exception) -> tuple[Response | str, int]:
+def _handle_server_error(error: Exception) -> ErrorPage:
     db.session.rollback()
     return error_response(500)
+
+
+def refused_form_page(endpoint: str) -> Callable[[RefusedForm], RefusedForm]:
+    """Register how the form of `endpoint` is shown again, text kept, when a forgery check
+    refuses it before the view runs."""
+
+    def register(render: RefusedForm) -> RefusedForm:
+        _refused_forms[endpoint] = render
+        return render
+
+    return register
+
+
+def _refused(status: int, error: Exception, message: str) -> ErrorPage:
+    """Nothing is stored; a form registered for it comes back with what was typed."""
+    render = _refused_forms.get(request.endpoint or "")
+    return render(status, error) if render else error_response(status, message)
+
+
+def _handle_csrf_error(error: CSRFError) -> ErrorPage:
+    return _refused(400, error, FORM_NOT_VERIFIED)
+
+
+def _handle_cross_site(error: CrossSiteRequest) -> ErrorPage:
+    """Sent from another site (forum.forgery)."""
+    return _refused(403, error, CROSS_SITE)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(InternalServerError, _handle_server_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(CrossSiteRequest, _handle_cross_site)

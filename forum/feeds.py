@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from forum.conditional import article_stamp, conditional_response, site_stamp
+from forum.config import SITE_NAME
 from forum.discussion import published_comments
 from forum.extensions import db
 from forum.links import absolute_url, comment_guid, comment_url
@@ -19,7 +20,6 @@ from forum.sanitize import plain_excerpt, plain_name
 
 bp = Blueprint("feeds", __name__)
 
-SITE_TITLE = "IVIG patient forum"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 
 
@@ -35,7 +35,7 @@ def _build_feed(
     fg.link(href=site_link, rel="alternate")
     fg.language("en")
     fg.lastBuildDate(updated)
-    fg.generator("IVIG patient forum")
+    fg.generator(SITE_NAME)
     for comment in comments:
         entry = fg.add_entry(order="append")
         # The link finds the comment's page; the guid must not change when that page does.
@@ -68,7 +68,7 @@ def discussions() -> Response:
         "feed.rss",
         changed_at,
         lambda: _build_feed(
-            f"{SITE_TITLE}: new discussions",
+            f"{SITE_NAME}: new discussions",
             "New discussions started under the forum's articles.",
             absolute_url("articles.index"),
             _newest(published_comments().where(Comment.depth == 1), limit),
@@ -85,7 +85,7 @@ def all_comments() -> Response:
         "comments.rss",
         changed_at,
         lambda: _build_feed(
-            f"{SITE_TITLE}: all comments",
+            f"{SITE_NAME}: all comments",
             "Every published comment and reply.",
             absolute_url("articles.index"),
             _newest(published_comments(), limit),

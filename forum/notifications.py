@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from forum.config import SITE_NAME
 from forum.extensions import db
 from forum.links import absolute_url, comment_url
 from forum.mail import make_token, queue_message
@@ -27,7 +28,6 @@ from forum.sanitize import plain_excerpt
 from forum.settings import current_settings
 
 DECISION_LINK_AGE = timedelta(days=7)
-SITE = "IVIG patient forum"
 
 REJECTION_WORDS = {
     "spam": "it looked like advertising",
@@ -53,7 +53,7 @@ def _to_commenter(email: str | None, subject: str, text: str, kind: str) -> None
     if not email:
         return
     headers, unsubscribe = _unsubscribe_headers(email)
-    body = f"{text}\n\n--\nStop all e-mail from the {SITE}: {unsubscribe}\n"
+    body = f"{text}\n\n--\nStop all e-mail from the {SITE_NAME}: {unsubscribe}\n"
     queue_message(email, subject, body, kind, headers)
 
 
@@ -208,7 +208,7 @@ def manage_link(email: str) -> None:
     minutes = int(current_app.config["FORUM_MANAGE_LINK_AGE"].total_seconds() // 60)
     queue_message(
         email,
-        f"Your comments on the {SITE}",
+        f"Your comments on the {SITE_NAME}",
         "Here is your link to see, edit, delete or download the comments you posted with "
         f"this address, and to stop all e-mail:\n\n{absolute_url('account.manage', token=token)}"
         f"\n\nThe link works once, for {minutes} minutes. If you did not ask for it, ignore "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, request
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 
 from forum.extensions import db
 from forum.security import whole_number
@@ -21,10 +21,18 @@ class Page:
     number: int
     per_page: int
     has_next: bool
+    total: int | None = None  # counted only for listings that show "page 2 of 5"
 
     @property
     def has_prev(self) -> bool:
         return self.number > 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least 1); needs a counted page."""
+        if self.total is None:
+            raise ValueError("this page was not counted; pass counted=True to paginate")
+        return max(1, -(-self.total // self.per_page))
 
 
 def page_number() -> int:
@@ -39,9 +47,14 @@ def page_number() -> int:
     return number
 
 
-def paginate(query: Select[Any], number: int, per_page: int) -> Page:
-    """Page `number` of `query` (ordered by the caller); past the end, 404 (page 1 is never)."""
+def paginate(query: Select[Any], number: int, per_page: int, *, counted: bool = False) -> Page:
+    """Page `number` of `query` (ordered by the caller); past the end, 404 (page 1 is never).
+
+    `counted` also counts every row (one more query), for listings that say how many pages."""
     rows = db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
     if number > 1 and not rows:
         abort(404, "There is no such page.")
-    return Page(rows[:per_page], number, per_page, len(rows) > per_page)
+    total = None
+    if counted:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(rows[:per_page], number, per_page, len(rows) > per_page, total)

@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from forum.avatars import identicon
 from forum.comment_text import URGENT_MESSAGE
+from forum.config import SITE_NAME
 from forum.experiences import CONDITIONS, SIDE_EFFECTS, describe
-from forum.forms import ROLE_LABELS
+from forum.forms import HONEYPOT_FIELD, ROLE_LABELS
 from forum.sanitize import plain_excerpt
 
 
@@ -66,4 +67,6 @@ def init_app(app: Flask) -> None:
         conditions=CONDITIONS,
         side_effects=SIDE_EFFECTS,
         urgent_message=URGENT_MESSAGE,
+        honeypot_field=HONEYPOT_FIELD,
+        site_name=SITE_NAME,
     )

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from werkzeug.test import TestResponse
 
+from forum.accounts.passwords import hash_password
 from forum.extensions import db
 from forum.mail import send_due
 from forum.models import Moderator, ModeratorRole
@@ -164,7 +165,7 @@ def add_moderator(
     """An account in `app`'s database (an admin, as from the shell, unless told); its id."""
     with app.app_context():
         account = Moderator(email=email, name="Maria", role=role)
-        account.set_password(password)
+        account.password_hash = hash_password(password)
         db.session.add(account)
         db.session.commit()
         return account.id

@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
 from werkzeug.test import TestResponse
 
+from forum.accounts.passwords import hash_password
 from forum.extensions import db
 from forum.mail import make_token
 from forum.models import Comment, Moderator
@@ -84,7 +85,7 @@ def _seed(app: Flask) -> dict[str, int]:
     """Fill the article the way people would, through HTTP; return the ids worth visiting."""
     with app.app_context():
         account = Moderator(email=MODERATOR_EMAIL, name="Maria")
-        account.set_password(MODERATOR_PASSWORD)
+        account.password_hash = hash_password(MODERATOR_PASSWORD)
         db.session.add(account)
         db.session.commit()
         ids = {"moderator": account.id}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from forum.config import from_environment
+from forum.config import PAGE_SIZES, PER_PAGE, from_environment
 
 VARIABLES = [
     "DATABASE_URL",
@@ -73,3 +73,10 @@ def test_environment_overrides(monkeypatch, tmp_path):
     assert (config["FORUM_FLOOD_SECONDS"], config["FORUM_MIN_FORM_SECONDS"]) == (0, 0)
     assert config["FORUM_BASE_URL"] == "https://forum.example.org"
     assert config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_each_listing_has_its_own_page_size_setting(monkeypatch, tmp_path):
+    clean_env(monkeypatch)
+    config = from_environment(tmp_path, {})
+    assert {key: config[key] for key in PAGE_SIZES} == dict.fromkeys(PAGE_SIZES, PER_PAGE)
+    assert len(set(PAGE_SIZES)) == 4

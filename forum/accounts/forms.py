@@ -1,12 +1,20 @@
-"""The forms of moderators' accounts: the team, invitations, passwords and two-factor."""
+"""The forms of moderators' accounts: signing in, the team, invitations, passwords, two-factor."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length
 
-from forum.forms import _clean_line, _email_address
+from forum.forms import clean_line, email_address
 from forum.models import ModeratorRole
 from forum.sanitize import plain_name
 
@@ -22,11 +30,20 @@ def _password(label: str, message: str, id: str | None = None) -> PasswordField:
     return PasswordField(label, validators=[DataRequired(message), Length(max=1000)], id=id)
 
 
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email", filters=[clean_line], validators=[DataRequired("Enter your email.")]
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    next = HiddenField()
+    submit = SubmitField("Sign in")
+
+
 class InviteForm(FlaskForm):
     email = EmailField(
         "Email",
-        filters=[_clean_line],
-        validators=[DataRequired("Enter the e-mail address to invite."), _email_address],
+        filters=[clean_line],
+        validators=[DataRequired("Enter the e-mail address to invite."), email_address],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default=ModeratorRole.MODERATOR.value)
 
@@ -38,7 +55,7 @@ class RoleForm(FlaskForm):
 class JoinForm(FlaskForm):
     name = StringField(
         "Your name, as other moderators see it",
-        filters=[_clean_line, plain_name],  # it goes into e-mails, as commenters' names do
+        filters=[clean_line, plain_name],  # it goes into e-mails, as commenters' names do
         validators=[DataRequired("Enter your name."), Length(max=80)],
     )
     password = _password("Choose a password", "Choose a password.")
@@ -48,8 +65,8 @@ class JoinForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         "Email",
-        filters=[_clean_line],
-        validators=[DataRequired("Enter your e-mail address."), _email_address],
+        filters=[clean_line],
+        validators=[DataRequired("Enter your e-mail address."), email_address],
     )
 
 
@@ -75,7 +92,7 @@ class TwoFactorSetupForm(FlaskForm):
     current = _password("Current password", "Enter your current password.")
     code = StringField(
         "The 6-digit code your app shows now",
-        filters=[_clean_line],
+        filters=[clean_line],
         validators=[DataRequired("Enter the code from your app."), Length(max=20)],
     )
 
@@ -85,7 +102,7 @@ class TwoFactorRemoveForm(FlaskForm):
     code = StringField(
         "A code from your app, or a recovery code",
         id="remove-code",
-        filters=[_clean_line],
+        filters=[clean_line],
         validators=[DataRequired("Enter a code."), Length(max=40)],
     )
 
@@ -93,6 +110,6 @@ class TwoFactorRemoveForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         "Code from your authenticator app, or a recovery code",
-        filters=[_clean_line],
+        filters=[clean_line],
         validators=[DataRequired("Enter the code from your app."), Length(max=40)],
     )

@@ -15,7 +15,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from forum.accounts import twofactor
+from forum.accounts.passwords import hash_password
 from forum.accounts.sessions import end_sessions_elsewhere
+from forum.config import SITE_NAME
 from forum.extensions import db
 from forum.links import absolute_url
 from forum.mail import make_token, queue_message
@@ -28,7 +30,6 @@ from forum.models import (
 )
 from forum.moderation.actions import log_event
 
-SITE = "IVIG patient forum"
 RESET_MAIL_EVERY = timedelta(minutes=5)  # so that the form cannot flood someone's inbox
 
 
@@ -57,8 +58,8 @@ def invite(actor: Moderator, email: str, role: ModeratorRole) -> None:
     days = current_app.config["FORUM_INVITATION_AGE"].days
     queue_message(
         email,
-        f"You are invited to moderate the {SITE}",
-        f"{actor.display_name} invited you to join the {SITE}'s team as {role.value}.\n\n"
+        f"You are invited to moderate the {SITE_NAME}",
+        f"{actor.display_name} invited you to join the {SITE_NAME}'s team as {role.value}.\n\n"
         f"To accept, open this link and choose a name and a password:\n"
         f"{absolute_url('accounts.join', token=token)}\n\n"
         f"The link works once, for {days} days. If you did not expect it, ignore this message.",
@@ -71,7 +72,7 @@ def invite(actor: Moderator, email: str, role: ModeratorRole) -> None:
 def join(payload: dict[str, Any], name: str, password: str) -> Moderator:
     """Create the invited account (the caller has spent the token)."""
     account = Moderator(email=str(payload["email"]), name=name, role=ModeratorRole(payload["role"]))
-    account.set_password(password)
+    account.password_hash = hash_password(password)
     db.session.add(account)
     db.session.flush()
     inviter = db.session.get(Moderator, payload.get("by", 0))
@@ -137,7 +138,7 @@ def request_reset(email: str) -> None:
     minutes = int(current_app.config["FORUM_RESET_LINK_AGE"].total_seconds() // 60)
     queue_message(
         account.email,
-        f"Reset your password for the {SITE}",
+        f"Reset your password for the {SITE_NAME}",
         "Someone (we hope you) asked to reset the password of your moderator account.\n\n"
         f"Choose a new password here: {absolute_url('accounts.reset_password', token=token)}"
         f"\n\nThe link works once, for {minutes} minutes. If it was not you, ignore this "
@@ -173,7 +174,7 @@ def account_for_reset(payload: dict[str, Any] | None) -> Moderator | None:
 def _password_changed_notice(account: Moderator, how: str) -> None:
     queue_message(
         account.email,
-        f"Your {SITE} password was changed",
+        f"Your {SITE_NAME} password was changed",
         f"The password of your moderator account ({account.email}) was {how}, and every "
         "other session was signed out.\n\nIf this was not you, reset it now from "
         f"{absolute_url('accounts.forgot_password')} and tell an admin of the forum.",
@@ -184,7 +185,7 @@ def _password_changed_notice(account: Moderator, how: str) -> None:
 
 def set_new_password(account: Moderator, password: str, reset: bool) -> None:
     """A new password: every other session ends, and the account is told by e-mail."""
-    account.set_password(password)
+    account.password_hash = hash_password(password)
     account.failed_logins, account.failed_logins_since, account.locked_until = 0, None, None
     end_sessions_elsewhere(account, keep_this_one=not reset)
     log_event(

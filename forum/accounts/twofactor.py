@@ -13,9 +13,9 @@ import pyotp
 import segno
 from markupsafe import Markup
 
+from forum.config import SITE_NAME
 from forum.models import Moderator
 
-ISSUER = "IVIG patient forum"
 RECOVERY_CODES = 10
 # A code from the step before or after the current one still counts (clocks drift).
 DRIFT_STEPS = 1
@@ -26,7 +26,7 @@ def new_secret() -> str:
 
 
 def provisioning_uri(secret: str, email: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=SITE_NAME)
 
 
 def qr_svg(uri: str) -> Markup:

@@ -13,7 +13,7 @@ from forum.accounts.forms import (
     TwoFactorRemoveForm,
     TwoFactorSetupForm,
 )
-from forum.accounts.passwords import MIN_WITHOUT_TWO_FACTOR, password_problem
+from forum.accounts.passwords import MIN_WITHOUT_TWO_FACTOR, password_problem, verify_password
 from forum.accounts.roles import signed_in_required
 from forum.accounts.sessions import count_failure
 from forum.extensions import db
@@ -47,7 +47,7 @@ def password_rule_problem(
 def current_password_ok(form: ChangePasswordForm | CurrentPasswordForm) -> bool:
     """Re-asked before any change of password or two-factor; a wrong one counts towards
     the lockout, as at sign-in."""
-    if current_user.check_password(form.current.data):
+    if verify_password(current_user.password_hash, form.current.data):
         return True
     count_failure(current_user)
     db.session.commit()

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required, must_enrol
 from forum.extensions import db
-from forum.forms import ActionForm, ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.mail import read_token, send_soon, token_used, use_token
-from forum.models import Article, Comment, ModerationEvent, Moderator
-from forum.moderation import bp
+from forum.models import Article, Comment, Moderator
+from forum.moderation import bp, queries
 from forum.moderation.actions import moderate, set_comment_closing, split_edit_reason
+from forum.moderation.forms import ActionForm, ArticleCommentsForm, LogFilterForm, parse_iso_date
 from forum.moderation.views import row_or_404
 from forum.notifications import DECISION_LINK_AGE
 from forum.paging import page_number, paginate
@@ -27,21 +23,26 @@ FORUM = "forum"  # the moderator filter's value for what the forum did by itself
 
 def _filter_form() -> LogFilterForm:
     form = LogFilterForm(formdata=request.args)
-    moderators = db.session.scalars(select(Moderator).order_by(Moderator.email)).all()
     form.moderator.choices = [
         ("", "Anyone"),
         (FORUM, "The forum"),
-        *((str(m.id), m.display_name) for m in moderators),
+        *((str(m.id), m.display_name) for m in queries.moderators()),
     ]
-    actions = db.session.scalars(
-        select(ModerationEvent.action).distinct().order_by(ModerationEvent.action)
-    ).all()
+    actions = queries.logged_actions()
     form.action.choices = [("", "Any action"), *((a.value, a.label) for a in actions)]
     return form
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _chosen(form: LogFilterForm) -> queries.LogFilter:
+    """The filters as typed; one typed wrong is said next to its field and left out."""
+    moderator = form.moderator.data if not form.moderator.errors else ""
+    return queries.LogFilter(
+        moderator_id=int(moderator) if moderator and moderator != FORUM else None,
+        by_forum=moderator == FORUM,
+        action=(form.action.data or None) if not form.action.errors else None,
+        start=None if form.date_from.errors else parse_iso_date(form.date_from.data),
+        end=None if form.date_to.errors else parse_iso_date(form.date_to.data),
+    )
 
 
 @bp.get("/log")
@@ -49,37 +50,13 @@ def _start_of(day: date) -> datetime:
 def log() -> tuple[str, int]:
     form = _filter_form()
     valid = form.validate()
-    # A filter typed wrong is said next to its field and left out; the others still apply.
-    query = select(ModerationEvent)
-    chosen = form.moderator.data if not form.moderator.errors else ""
-    if chosen == FORUM:
-        query = query.where(ModerationEvent.moderator_id.is_(None))
-    elif chosen:
-        query = query.where(ModerationEvent.moderator_id == int(chosen))
-    if form.action.data and not form.action.errors:
-        query = query.where(ModerationEvent.action == form.action.data)
-    start, end = parse_iso_date(form.date_from.data), parse_iso_date(form.date_to.data)
-    if start and not form.date_from.errors:
-        query = query.where(ModerationEvent.created_at >= _start_of(start))
-    if end and not form.date_to.errors:
-        query = query.where(ModerationEvent.created_at < _start_of(end + timedelta(days=1)))
-
     page = paginate(
-        query.options(
-            selectinload(ModerationEvent.moderator),
-            selectinload(ModerationEvent.target_moderator),
-            selectinload(ModerationEvent.comment).selectinload(Comment.article),
-        ).order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc()),
+        queries.log_events(_chosen(form)),
         page_number(),
         current_app.config["FORUM_LOG_PER_PAGE"],
     )
     events = page.items
-    article_ids = {e.article_id for e in events if e.article_id is not None}
-    articles = (
-        {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_(article_ids)))}
-        if article_ids
-        else {}
-    )
+    articles = queries.articles_by_id({e.article_id for e in events if e.article_id is not None})
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     html = render_template(
         "moderation/log.html",
@@ -95,9 +72,7 @@ def log() -> tuple[str, int]:
 
 
 def _article_forms() -> tuple[list[Article], dict[int, ArticleCommentsForm]]:
-    articles = db.session.scalars(
-        select(Article).order_by(Article.published_at.desc(), Article.id.desc())
-    ).all()
+    articles = queries.all_articles()
     forms = {
         a.id: ArticleCommentsForm(
             formdata=None,
@@ -108,7 +83,7 @@ def _article_forms() -> tuple[list[Article], dict[int, ArticleCommentsForm]]:
         )
         for a in articles
     }
-    return list(articles), forms
+    return articles, forms
 
 
 @bp.get("/articles")

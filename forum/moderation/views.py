@@ -8,38 +8,23 @@ from typing import TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
-from forum.forms import (
-    ROLE_LABELS,
-    ActionForm,
-    BlockForm,
-    BulkModerationForm,
-    EditCommentForm,
-    EmptyForm,
-    NoteForm,
-    SettingsForm,
-)
+from forum.forms import ROLE_LABELS, URL_MAX, EmptyForm
 from forum.models import (
-    Article,
     AuthorRole,
     Block,
     BlockKind,
     Comment,
     CommentStatus,
     ModerationAction,
-    ModerationEvent,
-    Report,
     utcnow,
 )
-from forum.moderation import bp
+from forum.moderation import bp, queries
 from forum.moderation.actions import (
     MODERATOR_ACTIONS,
-    REJECT_REASONS,
     block_author,
     dismiss_reports,
     edit_comment,
@@ -52,6 +37,15 @@ from forum.moderation.actions import (
     split_edit_reason,
 )
 from forum.moderation.display import highlighted_body, matched_labels, report_summaries
+from forum.moderation.forms import (
+    NOTE_MAX,
+    ActionForm,
+    BlockForm,
+    BulkModerationForm,
+    EditCommentForm,
+    NoteForm,
+    SettingsForm,
+)
 from forum.paging import page_number, paginate
 from forum.security import is_safe_local_path, whole_number
 from forum.settings import ForumSettings, current_settings, save_settings
@@ -60,16 +54,6 @@ bp.add_app_template_filter(highlighted_body)
 bp.add_app_template_filter(matched_labels)
 Row = TypeVar("Row")
 
-# Tab keys as in ?status=…: the statuses, plus urgent (pending, urgent) and reported.
-TABS = {
-    "pending": "Pending",
-    "urgent": "Urgent",
-    "reported": "Reported",
-    "approved": "Approved",
-    "spam": "Spam",
-    "rejected": "Rejected",
-    "deleted": "Deleted",
-}
 DONE = {
     "approve": "approved",
     "reject": "rejected",
@@ -78,76 +62,16 @@ DONE = {
 }
 
 
-def _open_reports() -> Select[tuple[int]]:
-    return select(Report.comment_id).where(Report.resolved_at.is_(None))
-
-
-def _tab_counts() -> dict[str, int]:
-    """Every tab's count in one query that never reads the whole table: each status from its
-    own range of the queue index, and the approved ones (most of the table) from the
-    articles' maintained counters."""
-
-    def count_of(*where: ColumnElement[bool]) -> ScalarSelect[int]:
-        return select(func.count()).where(*where).scalar_subquery()
-
-    pending = Comment.status == CommentStatus.PENDING
-    counts = {
-        "pending": count_of(pending),
-        "urgent": count_of(pending, Comment.urgent),
-        "reported": select(func.count(func.distinct(Report.comment_id)))
-        .where(Report.resolved_at.is_(None))
-        .scalar_subquery(),
-        "approved": select(func.sum(Article.approved_comment_count)).scalar_subquery(),
-        **{
-            status.value: count_of(Comment.status == status)
-            for status in (CommentStatus.SPAM, CommentStatus.REJECTED, CommentStatus.DELETED)
-        },
-    }
-    row = db.session.execute(select(*(q.label(tab) for tab, q in counts.items()))).one()
-    return {tab: row._mapping[tab] or 0 for tab in TABS}
-
-
-def _tab_query(tab: str) -> Select[tuple[Comment]]:
-    query = select(Comment)
-    if tab == "pending":
-        # Urgent symptoms first; then first come, first served.
-        pending = Comment.status == CommentStatus.PENDING
-        return query.where(pending).order_by(
-            Comment.urgent.desc(), Comment.created_at.asc(), Comment.id
-        )
-    if tab == "urgent":
-        urgent = (Comment.status == CommentStatus.PENDING) & Comment.urgent
-        return query.where(urgent).order_by(Comment.created_at.desc(), Comment.id.desc())
-    if tab == "reported":
-        return query.where(Comment.id.in_(_open_reports())).order_by(
-            Comment.open_report_count.desc(), Comment.created_at.desc(), Comment.id
-        )
-    return query.where(Comment.status == CommentStatus(tab)).order_by(
-        Comment.created_at.desc(), Comment.id
-    )
-
-
-def _rejection_counts() -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        select(ModerationEvent.reason_code, func.count())
-        .where(
-            ModerationEvent.action == ModerationAction.REJECT,
-            ModerationEvent.reason_code.is_not(None),
-        )
-        .group_by(ModerationEvent.reason_code)
-    )
-    counts = dict(rows.all())
-    return [(label, counts[code]) for code, label in REJECT_REASONS.items() if counts.get(code)]
-
-
 def _item_context() -> dict[str, object]:
-    """What templates/queue/_item.html needs besides the comment."""
+    """What templates/moderation/_item.html needs besides the comment."""
     return {
         "action_form": ActionForm(),
         "block_form": BlockForm(),
         "actions": MODERATOR_ACTIONS,
         "role_labels": ROLE_LABELS,
         "professional": AuthorRole.PROFESSIONAL,
+        "note_max": NOTE_MAX,
+        "url_max": URL_MAX,
     }
 
 
@@ -155,20 +79,16 @@ def _item_context() -> dict[str, object]:
 @moderator_required
 def index() -> str:
     tab = request.args.get("status", "pending")
-    if tab not in TABS:
+    if tab not in queries.TABS:
         abort(404)
-    page = paginate(
-        _tab_query(tab).options(selectinload(Comment.article), selectinload(Comment.parent)),
-        page_number(),
-        current_app.config["FORUM_QUEUE_PER_PAGE"],
-    )
+    page = paginate(queries.queue(tab), page_number(), current_app.config["FORUM_QUEUE_PER_PAGE"])
     shown = page.items
     return render_template(
         "moderation/index.html",
         tab=tab,
-        tabs=TABS,
-        counts=_tab_counts(),
-        rejections=_rejection_counts(),
+        tabs=queries.TABS,
+        counts=queries.tab_counts(),
+        rejections=queries.rejection_counts(),
         comments=shown,
         reports=report_summaries([c.id for c in shown]),
         page=page.number,
@@ -198,16 +118,10 @@ def _comment_or_404(comment_id: int) -> Comment:
 
 
 def _render_item(found: Comment, status: int = 200, **extra: object) -> tuple[str, int]:
-    events = db.session.scalars(
-        select(ModerationEvent)
-        .where(ModerationEvent.comment_id == found.id)
-        .options(selectinload(ModerationEvent.moderator))
-        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
-    ).all()
     html = render_template(
         "moderation/item.html",
         c=found,
-        events=events,
+        events=queries.comment_history(found),
         reports=report_summaries([found.id]),
         split_edit_reason=split_edit_reason,
         **_item_context(),
@@ -246,7 +160,7 @@ def bulk() -> Response:
     if not ids:
         flash("Select at least one comment first.", "error")
         return _back(form.next.data)
-    comments = db.session.scalars(select(Comment).where(Comment.id.in_(ids))).all()
+    comments = queries.comments_by_id(ids)
     for comment in comments:
         moderate(comment, form.action.data, current_user, reason_code=form.reason.data)
     db.session.commit()
@@ -378,12 +292,7 @@ def settings() -> Response | tuple[str, int]:
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("moderation.settings"))
-    blocks = db.session.scalars(
-        select(Block)
-        .where(or_(Block.expires_at.is_(None), Block.expires_at > utcnow()))
-        .options(selectinload(Block.moderator))
-        .order_by(Block.created_at.desc())
-    ).all()
+    blocks = queries.blocks_in_force()
     status = 422 if form.errors else 200
     return render_template(
         "moderation/settings.html", form=form, blocks=blocks, lift_form=ActionForm()

@@ -183,8 +183,4 @@ def import_disqus(
     progress.checking(path)
     total = count_records(reader.records(checking=True))  # the first pass; learns threads
     writer = CommentWriter(f"{path.name} (Disqus)", batch_size=batch_size, progress=progress)
-    progress.start(total)
-    try:
-        return writer.write(reader.records())
-    finally:
-        progress.finish()
+    return writer.write_counted(reader.records(), total)

@@ -130,8 +130,4 @@ def import_isso(
     progress.checking(path)
     total = count_records(reader.records())  # the first pass: only reads
     writer = CommentWriter(f"{path.name} (Isso)", batch_size=batch_size, progress=progress)
-    progress.start(total)
-    try:
-        return writer.write(reader.records())
-    finally:
-        progress.finish()
+    return writer.write_counted(reader.records(), total)

@@ -99,6 +99,18 @@ class JsonStream:
 
     # --- the document ----------------------------------------------------------------
 
+    def _elements(self, close: str) -> Iterator[int]:
+        """The line of each element of an object or list, positioned at it, up to `close`
+        (the opening bracket already read); the caller reads each element before the next."""
+        first = True
+        while self.peek() != close:
+            if not first:
+                self.expect(",")
+            first = False
+            self.peek()  # to the element itself, past the line break after a comma
+            yield self.line_here()
+        self.pos += 1
+
     def members(self) -> Iterator[tuple[str, int]]:
         """(key, line) of each member of the top-level object, positioned at its value.
 
@@ -107,13 +119,7 @@ class JsonStream:
         if self.peek() != "{":
             raise self.error("not a JSON object")
         self.pos += 1
-        first = True
-        while self.peek() != "}":
-            if not first:
-                self.expect(",")
-            first = False
-            self.peek()  # to the value itself, past the line break after a comma
-            line = self.line_here()
+        for line in self._elements("}"):
             key = self.value()
             if not isinstance(key, str):
                 raise self.error(
@@ -121,19 +127,11 @@ class JsonStream:
                 )
             self.expect(":")
             yield key, line
-        self.pos += 1
         if self.peek():
             raise self.error("not valid JSON: Extra data")
 
     def items(self) -> Iterator[tuple[Any, int]]:
         """(value, line) of each element of the list that comes next."""
         self.expect("[")
-        first = True
-        while self.peek() != "]":
-            if not first:
-                self.expect(",")
-            first = False
-            self.peek()  # to the value itself, past the line break after a comma
-            line = self.line_here()
+        for line in self._elements("]"):
             yield self.value(), line
-        self.pos += 1

@@ -359,8 +359,4 @@ def import_wordpress(
     writer = CommentWriter(
         f"{path.name} (WordPress)", target=target, batch_size=batch_size, progress=progress
     )
-    progress.start(total)
-    try:
-        return writer.write(reader.records())
-    finally:
-        progress.finish()
+    return writer.write_counted(reader.records(), total)

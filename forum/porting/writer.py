@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from forum.comment_text import TextSource, set_comment_text
@@ -21,6 +21,7 @@ from forum.models import (
     utcnow,
 )
 from forum.moderation.actions import change_status
+from forum.porting.articles import find_article, new_article, update_article
 from forum.porting.common import (
     BATCH_SIZE,
     ArticleRecord,
@@ -30,8 +31,6 @@ from forum.porting.common import (
     Skip,
     Summary,
 )
-from forum.porting.fields import clip
-from forum.sanitize import render_article
 
 NOTE_DEEP = "replies nested deeper than 5 levels, shown at level 5"
 NOTE_NO_PARENT = "replies to a comment that is not in the file, shown as top-level comments"
@@ -54,6 +53,16 @@ class _Place:
 
 
 _WRITING = _Place(0, 0, 0)  # written in this group: its place is known once it has an id
+
+
+def _among(keys: dict[int, set[str]]) -> ColumnElement[bool]:
+    """Comments whose (article id, external id) is among these."""
+    return or_(
+        *(
+            and_(Comment.article_id == article_id, Comment.external_id.in_(sorted(ids)))
+            for article_id, ids in keys.items()
+        )
+    )
 
 
 class CommentWriter:
@@ -84,6 +93,14 @@ class CommentWriter:
         self.deferred: list[tuple[int, int, str]] = []  # comment id, article id, parent's id
         self.touched: set[int] = set()
 
+    def write_counted(self, records: Iterable[Record], total: int) -> Summary:
+        """Write a file's records, its progress shown against `total` (from a first pass)."""
+        self.progress.start(total)
+        try:
+            return self.write(records)
+        finally:
+            self.progress.finish()
+
     def write(self, records: Iterable[Record]) -> Summary:
         for record in records:
             if isinstance(record, ArticleRecord):
@@ -111,27 +128,11 @@ class CommentWriter:
 
     # --- articles --------------------------------------------------------------------
 
-    def _find(self, record: ArticleRecord) -> tuple[ArticleRecord, Article | None] | None:
-        """The article a record goes to; None if an unpublished post has no safe place."""
-        for slug in (record.slug, f"{record.slug[:100]}-{record.key}"):
-            record = replace(record, slug=slug)
-            article = db.session.scalar(select(Article).where(Article.slug == slug))
-            # What is unpublished never joins an article the public sees, unless it is
-            # the one this very post made (then its update unpublishes it).
-            if (
-                article is None
-                or record.unpublished is None
-                or not article.is_public
-                or record.source == article.source != ""
-            ):
-                return record, article
-        return None
-
     def _article(self, record: ArticleRecord) -> None:
         if self.target_id is not None:
             self.article_ids[record.key] = self.target_id
             return
-        found = self._find(record)
+        found = find_article(record)
         if found is None:
             self.article_ids[record.key] = None
             return
@@ -141,20 +142,7 @@ class CommentWriter:
             self.summary.repair(repair, f"post {record.key}")
         self.counted_slugs.add(record.slug)
         if article is None:
-            body = record.body_markdown or ""
-            title = record.title or record.slug
-            article = Article(
-                slug=record.slug,
-                title=clip(title, 300),
-                short_title=clip(title, 200),
-                author=clip(record.author, 200),
-                summary=record.summary,
-                source=record.source,
-                body_markdown=body,
-                body_html=str(render_article(body)),
-                published_at=record.published_at or utcnow(),
-                unpublished_reason=record.unpublished,
-            )
+            article = new_article(record)
             db.session.add(article)
             db.session.flush()
             self.summary.articles["created"] += 1
@@ -162,7 +150,7 @@ class CommentWriter:
                 self.summary.notes[NOTE_UNPUBLISHED] += 1
                 self.summary.name(NOTE_UNPUBLISHED, f"{record.slug} ({record.unpublished})")
         elif record.body_markdown is not None and record.source == article.source != "":
-            changed = self._update_article(article, record)
+            changed = update_article(article, record)
             if first_time:
                 self.summary.articles["updated" if changed else "unchanged"] += 1
         elif record.body_markdown is not None:
@@ -175,49 +163,18 @@ class CommentWriter:
             self.summary.articles["unchanged"] += 1
         self.article_ids[record.key] = article.id
 
-    def _update_article(self, article: Article, record: ArticleRecord) -> bool:
-        body = record.body_markdown or ""
-        values: dict[str, object] = {
-            "title": clip(record.title, 300),
-            "body_markdown": body,
-            "body_html": str(render_article(body)),
-            "unpublished_reason": record.unpublished,
-        }
-        if article.short_title == clip(article.title, 200):  # not shortened by hand
-            values["short_title"] = clip(record.title, 200)
-        # What the file leaves empty keeps what the forum has.
-        if record.published_at is not None:
-            values["published_at"] = record.published_at
-        for name, length in (("author", 200), ("summary", 0)):
-            if value := getattr(record, name):
-                values[name] = clip(value, length) if length else value
-        changes = {k: v for k, v in values.items() if getattr(article, k) != v}
-        for key, value in changes.items():
-            setattr(article, key, value)
-        if changes:
-            article.comments_changed_at = utcnow()  # titles appear in feeds
-        return bool(changes)
-
     # --- comments ----------------------------------------------------------------------
 
     def _existing(self, keys: dict[int, set[str]]) -> dict[tuple[int, str], Comment]:
         """The comments already stored among these (article id, external id) pairs."""
-        wanted = [
-            and_(Comment.article_id == article_id, Comment.external_id.in_(sorted(ids)))
-            for article_id, ids in keys.items()
-        ]
-        query = select(Comment).where(or_(*wanted)).options(lazyload(Comment.experience))
+        query = select(Comment).where(_among(keys)).options(lazyload(Comment.experience))
         return {(c.article_id, c.external_id or ""): c for c in db.session.scalars(query)}
 
     def _places(self, keys: dict[int, set[str]]) -> dict[tuple[int, str], _Place]:
         """Where these comments sit in their threads, for replies to find their parents."""
-        wanted = [
-            and_(Comment.article_id == article_id, Comment.external_id.in_(sorted(ids)))
-            for article_id, ids in keys.items()
-        ]
         query = select(
             Comment.article_id, Comment.external_id, Comment.id, Comment.depth, Comment.root_id
-        ).where(or_(*wanted))
+        ).where(_among(keys))
         return {(a, e): _Place(i, d, r) for a, e, i, d, r in db.session.execute(query)}
 
     def _write_batch(self) -> None:
