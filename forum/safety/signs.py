@@ -14,7 +14,7 @@ _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
 _CANT = (
     r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
-    r"won'?t|wouldn'?t)"
+    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|not)\s+been\s+able\s+to)"
 )
 _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 # Not the knee: swollen red knees are lupus arthritis.
@@ -32,7 +32,7 @@ _AIRWAY_SIGN = (
 )
 _HEADACHE = (
     r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
-    r"killing|hurts|throbbing))"
+    r"killing|hurts|throbbing)|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
@@ -109,9 +109,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:my|his|her)\s+(?:jaw|left\s+arm|neck)\b",
     ],
     ("racing_heart", "a racing or pounding heart"): [
-        r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
+        r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been|\s+feels?\s+like\s+it'?s)?\s+"
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
-        r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
+        r"banging|skipping|fluttering|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+crazy|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b|\btachycardi?\w*",
     ],
@@ -132,6 +132,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_LEG_SIGN}\s+(?:(?:in|of)\s+)?(?:(?:my|her|his|the|both|one)\s+)?"
         rf"(?:(?:left|right|lower)\s+)?{_LEG}\b",
         r"\bcalf\s+(?:pain|ache)",
+        rf"\b{_LEG}\s+(?:is|are|looks?|has\s+gone)\s+(?:all\s+)?(?:fat|huge|massive|enormous)\b",
         rf"\b{_CANT}\s+(?:bear|put)\s+(?:any\s+)?weight",
         r"\bwhole\s+arm\b" + _GAP % 30 + r"\bswollen",
     ],
@@ -149,9 +150,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:properly|proper|right|clearly|straight))",
         r"\b(?:talking|speaking|speech)\s+(?:is\s+)?(?:all\s+)?(?:really\s+)?"
         r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
-        r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
+        r"\bwords\s+(?:are\s+)?(?:getting\s+|coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
         r"\bspeech\s+(?:is\s+|went\s+|has\s+gone\s+)?(?:coming\s+out\s+)?(?:all\s+)?"
-        r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*)",
+        r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*|thick\w*)",
         r"\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?mush\w*|\bmouthful\s+of\s+marbles|"
         r"\b(?:sentences|words)\s+(?:aren'?t|are\s+not|not)\s+making\s+(?:any\s+)?sense",
@@ -174,7 +175,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\s+has\s+gone|\s+have\s+gone|\s+gone|\s+got|\s+getting|\s+keeps?|\s+just)?\s+"
         r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
         r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
-        r"won'?t\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move))\b",
+        r"(?:won'?t|will\s+not)\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move)|dragging)\b",
         r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
         r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
         rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
@@ -199,7 +200,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
         rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
         r"\b(?:sight|vision)\s+(?:went|has\s+gone|is\s+going|gone)\s+(?:all\s+)?(?:grey|gray|blurr\w*|"
-        r"black|dark)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
+        r"black|dark)|\b(?:vision|sight|eyes?)\s+(?:is\s+|are\s+|went\s+|has\s+gone\s+|gone\s+|going\s+)"
+        r"(?:all\s+)?(?:double|blurr\w*)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
         r"her)|\bcurtain\s+(?:came|coming)\s+down|\blost\s+(?:half\s+)?(?:my\s+|his\s+|her\s+)?"
         r"(?:vision|sight)",
     ],
@@ -220,7 +222,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+|any\s+)?(?:light|lights|"
         r"brightness)",
         rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
-        r"\b(?:lights?|brightness)\s+(?:\w+\s+)?(?:hurts?|is\s+unbearable|is\s+killing|unbearable)",
+        r"\b(?:lights?|brightness)\s+(?:\w+\s+){0,2}(?:hurts?|is\s+unbearable|is\s+killing|unbearable|"
+        r"(?:like\s+)?knives|stab\w*)",
         r"\bphotophob\w*|won'?t\s+let\s+me\s+turn\s+(?:the|a)\s+light",
         r"\brash\s+(?:that\s+)?(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*",
         rf"\b{_HEADACHE}{_GAP % 60}\b(?:fever|temp\w*\s+(?:is\s+)?(?:3[89]|4\d|10[1-5])|"
@@ -274,9 +277,30 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\burine\s+output\s+(?:is\s+|has\s+)?(?:\w+\s+)?(?:low|down|dropp\w*|tiny|nothing|zero|minimal)|"
         rf"\b{_CANT}\s+(?:pee|wee|urinate)|\boutput\s+(?:is\s+)?(?:basically\s+)?(?:zero|nothing)|"
         r"\bkidneys?\s+(?:hurt|pain|ache|are\s+killing)|"
-        r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once",
-        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|tea[\s-]colou?red|like\s+tea)\b",
+        r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once|"
+        r"\b(?:no|not|hasn'?t|haven'?t|without)\s+(?:had\s+)?(?:a\s+|any\s+)?wet\s+(?:diapers?|nappy|nappies)",
+        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|red|bloody|"
+        r"tea[\s-]colou?red|like\s+tea)\b",
         rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
+    ],
+    # Not in the article's list, but the blind writers call them emergencies and so do
+    # the NHS and NIH pages: a fever of 40C/104F, yellow eyes (IVIG can break down red
+    # cells), and a blood pressure of 180/110 or more.
+    ("high_fever", "a very high fever"): [
+        r"\b(?:temp\w*|fever|thermometer)\b"
+        + _GAP % 20
+        + r"(?<![\d.])(?:4[0-2]|10[4-7])(?:\.\d)?\b(?!\s?%)",
+        r"(?<![\d.])(?:4[0-2]|10[4-7])(?:\.\d)?\s?(?:°\s?[cf]?|degrees?|c|f)?\s+(?:degree\s+)?fever",
+        r"\brigou?rs\b",
+    ],
+    ("jaundice", "yellow skin or eyes"): [
+        r"\b(?:eyes|skin|whites)\b"
+        + _GAP % 25
+        + r"\byellow\w*|\byellow\w*\s+(?:eyes|skin)\b|\bjaundic\w*",
+    ],
+    ("high_blood_pressure", "very high blood pressure"): [
+        r"\b(?:bp|blood\s+pressure)\b" + _GAP % 25 + r"\b(?:1[89][0-9]|2[0-9][0-9])\s*(?:/|over)",
+        r"\b(?:1[89][0-9]|2[0-4][0-9])\s*/\s*(?:1[1-4][0-9])\b",
     ],
     ("turning_blue", "turning blue or grey"): [
         r"\b(?:lips?|face|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish|gr[ae]y)\b",
