@@ -21,7 +21,7 @@ _PROVIDER = r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|btinternet|li
 _SPELLED_EMAIL = re.compile(
     rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
-    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
+    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
 # "my gmail is janedoe86"
 _PROVIDER_NAME = re.compile(
@@ -127,7 +127,7 @@ _INSURER = (
 _RECORD = re.compile(
     r"(?i)\b(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
-    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
+    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
     rf"{_INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
     r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
     r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
@@ -135,7 +135,7 @@ _RECORD = re.compile(
     r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
     r"(?:specimen|accession|rx|prescription|trial)\b)"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.,=-]{0,4}"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
@@ -148,7 +148,8 @@ _RECORD = re.compile(
 # Insurance number ("QQ 12 34 56 C"), and ten digits grouped 3-3-4 beside "NHS".
 _RECORD_SHAPE = re.compile(
     r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
-    r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[0-9]{3}[\s-][0-9]{3}[\s-][0-9]{4}\b)"
+    r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
+    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
 )
 _RECORD_MIN_LENGTH = 6
 _PRODUCT = re.compile(
@@ -207,7 +208,12 @@ _PRIVATE = [
     ("street_address", "a street address", _ZIP, 0),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
-    ("record_number", "a medical record or insurance number", _RECORD_SHAPE, ("nhs", 0)),
+    (
+        "record_number",
+        "a medical record or insurance number",
+        _RECORD_SHAPE,
+        ("nhs", "nhs_before", 0),
+    ),
 ]
 
 

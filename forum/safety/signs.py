@@ -14,21 +14,21 @@ _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
 _CANT = (
     r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
-    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|not)\s+been\s+able\s+to)"
+    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|isn'?t|not)\s+(?:been\s+)?able\s+to)"
 )
 _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 # Not the knee: swollen red knees are lupus arthritis.
 _LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
 _LEG_SIGN = (
-    r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
+    r"(?:swol+e?n|swel+\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
     r"balloon\w*|double\s+the\s+size|"
     r"erythem\w*|o?edem\w*|"
     r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
 )
-_AIRWAY = r"(?:throat|tongue|tounge|tonge|lips?|face|mouth|eyelids?)"
+_AIRWAY = r"(?:(?:throat|tongue|tounge|tonge|face|mouth|airway)(?:'?s)?|lips?|eyelids?)"
 _AIRWAY_SIGN = (
-    r"(?:clos\w*|swell\w*|swollen|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
-    r"funny|weird|shutting)"
+    r"(?:clos\w*|swel+\w*|swol+e?n|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
+    r"funny|weird|shutting|narrow\w*|small(?:er)?|blocked)"
 )
 _HEADACHE = (
     r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
@@ -68,7 +68,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
         r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
-        r"\bbreathing\s+through\s+a\s+straw",
+        r"\bbreathing\s+through\s+a\s+straw|\bstridor\b",
         r"\b(?:gasping|struggling|fighting|gulping)\s+(?:for\s+)?(?:air|breath)|\bpanting\b|\bgasping\b",
         r"\bevery\s+breath\s+(?:feels|is|hurts)|\b(?:sucking|breathing)\s+(?:air\s+)?through\s+a\s+"
         r"(?:straw|wet|sponge|pillow)|\bthroat'?s\s+like\s+a\s+straw",
@@ -83,7 +83,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_AIRWAY}\b{_GAP % 30}\b{_AIRWAY_SIGN}",
         rf"\b(?:swollen|swelling|puffy)\s+(?:(?:of|in)\s+)?{_WHOSE}{_AIRWAY}\b",
         r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat|\btoo\s+big\s+for\s+(?:my|her|his)\s+mouth",
-        rf"\b{_CANT}\s+(?:really\s+|properly\s+)?swallow",
+        rf"\b(?:{_CANT}|barely|hardly)\s+(?:really\s+|properly\s+)?swallow",
+        r"\bstuck\s+in\s+(?:my|his|her|the)\s+throat",
         r"\b(?:trouble|difficulty|hard|struggl\w*|problems?)\s+(?:\w+\s+)?swallow\w*",
         r"\bvoice\s+(?:\w+\s+){0,2}(?:muffled|hoarse|strangled|changed|croaky)",
     ],
@@ -111,7 +112,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been|\s+feels?\s+like\s+it'?s)?\s+"
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
-        r"banging|skipping|fluttering|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+crazy|going\s+like|going\s+(?:so|really|this)\s+fast|"
+        r"banging|skipping|fluttering|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+(?:crazy|nuts|mad|wild)|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b|\btachycardi?\w*",
     ],
@@ -140,7 +141,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_I_HAVE}\s+(?:an?\s+)?(?:blood\s+)?(?:clot|dvt)\b"
     ],
     ("coughing_blood", "coughing up blood"): [
-        r"\bcough\w*\s+(?:up\s+)?" + _GAP % 30 + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
+        r"\b(?:cough|hack)\w*\s+(?:up\s+)?"
+        + _GAP % 30
+        + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
         r"\bblood[\s-]+(?:streaked|stained|tinged)\s+(?:phlegm|spit|mucus|sputum)",
         r"\bblood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:phlegm|spit|sputum|i\s+cough)",
     ],
@@ -265,7 +268,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("kidney_signs", "passing little or dark urine"): [
         rf"\b(?:hardly|barely|almost\s+no|not\s+much|very\s+little|tiny\s+(?:bit|amount)\s+of|"
         rf"hardly\s+any|barely\s+any|no)\s+(?:\w+\s+){{0,2}}{_WEE}\b",
-        rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
+        rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|ain'?t|never|only)\s+(?:\w+\s+)?{_PEED}",
         r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|\btiny\s+amounts?\b|"
         r"\b(?:hardly|barely|not)\s+(?:weeing|peeing|urinating)|\bcatheter\s+bag\b"
         + _GAP
@@ -323,7 +326,7 @@ _FRAMES: dict[tuple[str, str], str] = {
     ("breathing", "trouble breathing"): _near(
         r"breath\w*|breathe|air|lungs?",
         r"can'?t|cant|hard|struggl\w*|short|difficult\w*|trouble|gasp\w*|laboured|labored|"
-        r"shallow|rapid|wheez\w*|rattl\w*|not\s+enough",
+        r"shallow|rapid|wheez\w*|rattl\w*|whistl\w*|noisy|not\s+enough",
     ),
     ("chest_pain", "chest pain"): _near(
         r"chest|ribs|ribcage|sternum|breastbone",
@@ -332,11 +335,11 @@ _FRAMES: dict[tuple[str, str], str] = {
     ),
     ("allergic_reaction", "swelling of the face, lips, tongue or throat"): _near(
         r"throat|tongue|lips?|mouth|face|eyelids?|eyes",
-        r"swell\w*|swollen|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
+        r"swel+\w*|swol+e?n|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
     ),
     ("clot_signs", "a red, painful, swollen leg"): _near(
         r"legs?|calf|calves|thighs?|shin",
-        r"swell\w*|swollen|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
+        r"swel+\w*|swol+e?n|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
         r"twice\s+the\s+size|bigger",
     ),
     ("racing_heart", "a racing or pounding heart"): _near(
@@ -351,7 +354,9 @@ _FRAMES: dict[tuple[str, str], str] = {
         gap=25,
     ),
     ("face_droop", "a drooping face"): _near(
-        r"face|mouth|smile", r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped", gap=25
+        r"face|mouth|smile",
+        r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped|bent|twisted|skew\w*|uneven",
+        gap=25,
     ),
     ("weakness", "arm or leg weakness"): _near(
         r"arms?|legs?|hands?|limbs?|side",
@@ -364,7 +369,9 @@ _FRAMES: dict[tuple[str, str], str] = {
         gap=25,
     ),
     ("coughing_blood", "coughing up blood"): _near(
-        r"cough\w*|spit\w*|phlegm|sputum|mucus", r"blood\w*|pink\s+froth\w*", gap=30
+        r"cough\w*|spit\w*|phlegm|sputum|mucus",
+        r"blood\w*|pink\s+froth\w*|red\s+streak\w*|streak\w*\s+of\s+(?:red|blood)",
+        gap=30,
     ),
     ("turning_blue", "turning blue or grey"): _near(
         r"lips?|face|skin|fingers?|fingertips|mouth", r"blue|bluish|purple|dusky", gap=20

@@ -356,7 +356,7 @@ class _Story:
         other = search(_OTHER_PERSON, s_start, s_end)
         told_past = other and other.start() < start and search(_PAST_VERB, other.start(), c_end)
         # "My husband just got home and he's slurring": the sign's own clause is in the present.
-        told_past = told_past and not search(_PRESENT_TENSE, c_start, c_end)
+        told_past = told_past and not search(_PRESENT_TENSE, c_start, end)
         now = search(_PRESENT, s_start, s_end) or search(_ASKS_FOR_HELP, s_start, s_end)
         return not (told_past and not now)
 
