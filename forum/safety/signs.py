@@ -13,8 +13,8 @@ import re
 _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
 _CANT = (
-    r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
-    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|isn'?t|not)\s+(?:been\s+)?able\s+to)"
+    r"(?:can'?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
+    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|isn'?t|not)\s+(?:been\s+|be\s+)?able\s+to)"
 )
 _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 # Not the knee: swollen red knees are lupus arthritis.
@@ -302,7 +302,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         + r"\byellow\w*|\byellow\w*\s+(?:eyes|skin)\b|\bjaundic\w*",
     ],
     ("high_blood_pressure", "very high blood pressure"): [
-        r"\b(?:bp|blood\s+pressure)\b" + _GAP % 25 + r"\b(?:1[89][0-9]|2[0-9][0-9])\s*(?:/|over)",
+        r"\b(?:bp|blood\s+pressure)\b" + _GAP % 25 + r"\b(?:1[89][0-9]|2[0-9][0-9])"
+        r"(?:\s*/\s*[0-9]{2,3}|\s+over\s+(?:[0-9]{2,3}|\w+))",
         r"\b(?:1[89][0-9]|2[0-4][0-9])\s*/\s*(?:1[1-4][0-9])\b",
     ],
     ("turning_blue", "turning blue or grey"): [
