@@ -164,6 +164,13 @@ def test_medical_advice_precision_and_recall(record_testsuite_property):
         (find_private_details, "my MRN is 00482915 if", "record_number", "00482915"),
         (find_private_details, "Aetna ID W123456789 thx", "record_number", "W123456789"),
         (find_private_details, "dob 8 3 79 so", "date_of_birth", "8 3 79"),
+        (find_private_details, "my postcode is m14 5rt", "street_address", "m14 5rt"),
+        (
+            find_private_details,
+            "at 55 rue de la Paix, Paris",
+            "street_address",
+            "55 rue de la Paix",
+        ),
         (find_urgent_symptoms, "temp is 40.2 and rising", "high_fever", "temp is 40.2"),
         (find_urgent_symptoms, "my eyes look yellow today", "jaundice", "eyes look yellow"),
         (find_urgent_symptoms, "bp is 210/115 tonight", "high_blood_pressure", "bp is 210/115"),
@@ -235,6 +242,7 @@ def test_harmless_numbers_near_private_words_stay_quiet():
     assert find_private_details("a reference range of 700-1600") == []
     assert find_private_details("Reference 2023-44817 was on the batch recall notice") == []
     assert find_private_details("Gmail is down again") == []
+    assert find_private_details("I had 2 via Gamunex and 3 via the port") == []
 
 
 def test_a_question_about_my_own_symptom_still_fires():

@@ -46,7 +46,10 @@ _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
-    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b"
+    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
+    # After its label any case will do: "postcode is m14 5rt", "zip: 60614".
+    r"(?i:\b(?:post\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*)?"
+    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?))\b"
 )
 _STATE = (
     r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
@@ -170,9 +173,12 @@ _NOT_STREET_WORD = (
 )
 _STREET = re.compile(
     r"(?i)(?<![\w$\u00a3\u20ac.,/-])[0-9]{1,5}[a-z]?\s+"
-    rf"(?:(?!{_NOT_STREET_WORD})[a-z][a-z'.-]{{0,20}}\s+){{1,3}}{_STREET_TYPE}"
-    r"(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
-    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b"
+    rf"(?:(?!{_NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
+    rf"{_STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
+    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b|"
+    # The type before the name: "55 rue de la Paix", "12 calle Mayor".
+    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
+    r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
 )
 
 
@@ -204,7 +210,7 @@ _PRIVATE = [
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("street_address", "a street address", _STREET, 0),
-    ("street_address", "a postcode", _POSTCODE, 0),
+    ("street_address", "a postcode", _POSTCODE, ("value", 0)),
     ("street_address", "a street address", _ZIP, 0),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),

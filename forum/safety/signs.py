@@ -68,7 +68,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
         r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
-        r"\bbreathing\s+through\s+a\s+straw|\bstridor\b",
+        r"\bbreathing\s+through\s+a\s+straw|\bstridor\b|\bgrunt\w*\s+(?:with|on|when)\s+(?:every\s+|each\s+)?"
+        r"(?:breath|breathing)|\blike\s+(?:i'?m|im|i\s+am|(?:he|she)'?s)\s+drowning",
         r"\b(?:gasping|struggling|fighting|gulping)\s+(?:for\s+)?(?:air|breath)|\bpanting\b|\bgasping\b",
         r"\bevery\s+breath\s+(?:feels|is|hurts)|\b(?:sucking|breathing)\s+(?:air\s+)?through\s+a\s+"
         r"(?:straw|wet|sponge|pillow)|\bthroat'?s\s+like\s+a\s+straw",
@@ -112,7 +113,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been|\s+feels?\s+like\s+it'?s)?\s+"
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
-        r"banging|skipping|fluttering|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+(?:crazy|nuts|mad|wild)|going\s+like|going\s+(?:so|really|this)\s+fast|"
+        r"banging|skipping|fluttering|beating\s+out\s+of|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+(?:crazy|nuts|mad|wild)|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b|\btachycardi?\w*",
     ],
