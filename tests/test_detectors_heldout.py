@@ -1,7 +1,7 @@
 """The detectors on sentences nobody tuned them on (tests/data/heldout/), and on the tuning sets.
 
-The held-out floors below are what the detectors measured when the set was first used;
-they guard against losing ground. The issue's targets, and how far from them we are,
+The held-out floors below sit just under what the detectors measure now (one more miss
+fails them); they guard against losing ground. The issue's targets, and how far from them we are,
 are in the README (python -m tests.detector_eval prints the full table).
 """
 
@@ -38,15 +38,15 @@ def test_urgent_symptoms_on_the_heldout_set(record_testsuite_property):
     score = score_urgent(load_rows(HELDOUT / "urgent.tsv"))["all"]
     record_testsuite_property("heldout_urgent_precision", round(score.precision, 3))
     record_testsuite_property("heldout_urgent_recall", round(score.recall, 3))
-    assert score.precision >= 0.95
-    assert score.recall >= 0.92
+    assert score.precision >= 0.965  # measured 0.972
+    assert score.recall >= 0.94  # measured 0.945
 
 
 def test_private_details_on_the_heldout_set(record_testsuite_property):
     scores = score_private(load_rows(HELDOUT / "private.tsv"))
     record_testsuite_property("heldout_private_recall", round(scores["all"].recall, 3))
-    assert scores["all"].recall >= 0.92
-    assert scores["none"].false_alarm_rate <= 0.05  # harmless numbers stay quiet
+    assert scores["all"].recall >= 0.945  # measured 0.952
+    assert scores["none"].false_alarm_rate <= 0.02  # harmless numbers stay quiet: measured 0
 
 
 @pytest.mark.parametrize("path", TUNING_URGENT, ids=lambda p: p.name)

@@ -162,6 +162,18 @@ def test_medical_advice_precision_and_recall(record_testsuite_property):
         (find_private_details, "DOB 14/03/1978 lol", "date_of_birth", "14/03/1978"),
         (find_private_details, "NHS number 485 777 3456", "record_number", "485 777 3456"),
         (find_private_details, "my MRN is 00482915 if", "record_number", "00482915"),
+        (find_private_details, "Aetna ID W123456789 thx", "record_number", "W123456789"),
+        (find_private_details, "dob 8 3 79 so", "date_of_birth", "8 3 79"),
+        (find_private_details, "my postcode is m14 5rt", "street_address", "m14 5rt"),
+        (
+            find_private_details,
+            "at 55 rue de la Paix, Paris",
+            "street_address",
+            "55 rue de la Paix",
+        ),
+        (find_urgent_symptoms, "temp is 40.2 and rising", "high_fever", "temp is 40.2"),
+        (find_urgent_symptoms, "my eyes look yellow today", "jaundice", "eyes look yellow"),
+        (find_urgent_symptoms, "bp is 210/115 tonight", "high_blood_pressure", "bp is 210/115"),
         (find_medical_advice, "honestly just take 2 benadryl", "advice", "take 2 benadryl"),
         (
             find_medical_advice,
@@ -204,6 +216,33 @@ def test_negation_inside_a_phrase_and_in_the_next_clause():
     assert find_urgent_symptoms("i had a headache but no stiff neck") == []
     found = find_urgent_symptoms("no chest pain, but my leg is red and swollen")
     assert [f.kind for f in found] == ["clot_signs"]
+
+
+def test_a_negation_reaches_the_items_of_its_list():
+    assert (
+        find_urgent_symptoms("I have not had any palpitations, breathlessness or chest pain") == []
+    )
+    assert find_urgent_symptoms("no fever, my leg is swollen and hot")
+
+
+def test_a_carer_tells_the_past_then_the_present():
+    assert find_urgent_symptoms("My husband just got home and he's slurring his words")
+    assert not find_urgent_symptoms("My husband got home and slurred his words for a minute")
+
+
+def test_an_imagined_case_is_not_a_report():
+    assert not find_urgent_symptoms("Supposing my mum became confused, should we call 999?")
+    assert not find_urgent_symptoms(
+        "If my throat started closing, is that an EpiPen thing? Not happening"
+    )
+    assert find_urgent_symptoms("Is it a reaction if my throat feels tight at the moment?")
+
+
+def test_harmless_numbers_near_private_words_stay_quiet():
+    assert find_private_details("a reference range of 700-1600") == []
+    assert find_private_details("Reference 2023-44817 was on the batch recall notice") == []
+    assert find_private_details("Gmail is down again") == []
+    assert find_private_details("I had 2 via Gamunex and 3 via the port") == []
 
 
 def test_a_question_about_my_own_symptom_still_fires():

@@ -21,11 +21,13 @@ _PROVIDER = r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|btinternet|li
 _SPELLED_EMAIL = re.compile(
     rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
-    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
+    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
 # "my gmail is janedoe86"
 _PROVIDER_NAME = re.compile(
-    rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b"
+    rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b|"
+    rf"\b{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z][a-z_]*[0-9.][\w.]{{1,40}}[a-z0-9]\b|"
+    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
@@ -44,13 +46,23 @@ _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
-    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b"
+    r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
+    # After its label any case will do: "postcode is m14 5rt", "zip: 60614".
+    r"(?i:\b(?:post\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*)?"
+    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?))\b"
+)
+_STATE = (
+    r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
+    r"T[NX]|UT|V[AT]|W[AIVY])"
 )
 # A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
 _ZIP = re.compile(
-    r"\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
+    rf"\b{_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
     r"\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+[0-9]{4}\b|"
-    r"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+[a-z]{2}\s+[0-9]{5}(?:-[0-9]{4})?)\b"
+    rf"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+{_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)\b|"
+    # German and Dutch streets put the number after the name: "Lindenstrasse 12, 10115 Berlin".
+    r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
+    r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?"
 )
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
 _PHONE = re.compile(
@@ -60,6 +72,9 @@ _PHONE = re.compile(
 _UNIT_AFTER = re.compile(
     r"(?i)\s?(?:mg|mcg|ml|g|kg|iu|units?|mmol|dl|l|%|donors?|patients?|people|times?|hours?|"
     r"mins?|minutes?|days?|weeks?|months?|years?|dollars|pounds|euros)\b"
+)
+_RANGE_BEFORE = re.compile(
+    r"(?i)\b(?:range|between|normal|from)\b(?:\s+(?:of|is|was|was\s+about))?\s*$"
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _DATE_LIKE = re.compile(
@@ -85,14 +100,16 @@ _FULL_DATE = (
     rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
     rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b|{_MONTH},?\s+on\s+the\s+{_DAY},?\s+[0-9]{{4}}\b|"
     rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}\b|"
-    r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b"
+    r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b|"
+    rf"[0-9]{{4}},?\s+on\s+the\s+{_DAY}\s+(?:of\s+)?{_MONTH}\b|"
+    r"(?:christmas|new\s+year'?s|boxing|valentine'?s|st\.?\s+patrick'?s|halloween)\s+(?:eve|day)?,?\s*[0-9]{4}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
 # After the strongest cues a day and month alone, or eight digits, are enough.
 _DAY_MONTH = (
     rf"{_DAY}\s+(?:of\s+)?{_MONTH}\b|{_MONTH}\.?\s+{_DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
-    r"[0-9]{8}\b"
+    r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
 )
 _DOB = re.compile(
     r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
@@ -103,18 +120,25 @@ _DOB = re.compile(
     r"mum'?s|dad'?s)?\s*(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
     rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
 )
+# Health insurers whose member IDs people post: "Aetna ID W123456789".
+_INSURER = (
+    r"(?:aetna|cigna|humana|anthem|bcbs|blue\s+cross(?:\s+blue\s+shield)?|blue\s+shield|"
+    r"united\s*healthcare|uhc|kaiser|tricare|bupa|axa|medibank|optum|molina|highmark|vitality)"
+)
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
 _RECORD = re.compile(
     r"(?i)\b(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
-    r"(?:nhs|chi|medicare|medicaid)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
+    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
+    rf"{_INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
     r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
     r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
-    r"chart|unit|case|clinic|group|health\s+card)(?:\s+(?:member|card|participant|subject|beneficiary|"
+    r"chart|unit|case|clinic|file|benefits|health|health\s+insurance|national\s+insurance|ni|"
+    r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
     r"(?:specimen|accession|rx|prescription|trial)\b)"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to)\b)?[\s:#.,=-]{0,4}"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
@@ -123,13 +147,23 @@ _RECORD = re.compile(
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
     r"member\s+id|policy\s+number)\b"
 )
-_RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
+# Shapes that are record numbers whatever the words around them: a UK National
+# Insurance number ("QQ 12 34 56 C"), and ten digits grouped 3-3-4 beside "NHS".
+_RECORD_SHAPE = re.compile(
+    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
+    r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
+    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
+)
+_RECORD_MIN_LENGTH = 6
+_PRODUCT = re.compile(
+    r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b"
+)  # letters and digits: shorter tokens are room numbers and counts
 # Street types that are also common words ("either way", "the drive") count only
 # when capitalised.
 _STREET_TYPE = (
     r"(?:(?i:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|terrace|crescent|cres|"
     r"highway|hwy|parkway|pkwy)|(?-i:Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|"
-    r"Mews|Grove|Hill|Walk))\b\.?"
+    r"Mews|Grove|Hill|Walk|Circle|Cir|Trail|Plaza|Parade|Rise))\b\.?"
 )
 # Words that cannot be part of a street name: "3 rounds at St Luke's" and "room 12 on
 # the 4th floor" are not addresses.
@@ -139,14 +173,19 @@ _NOT_STREET_WORD = (
 )
 _STREET = re.compile(
     r"(?i)(?<![\w$\u00a3\u20ac.,/-])[0-9]{1,5}[a-z]?\s+"
-    rf"(?:(?!{_NOT_STREET_WORD})[a-z][a-z'.-]{{0,20}}\s+){{1,3}}{_STREET_TYPE}"
-    r"(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
-    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b"
+    rf"(?:(?!{_NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
+    rf"{_STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
+    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b|"
+    # The type before the name: "55 rue de la Paix", "12 calle Mayor".
+    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
+    r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
 )
 
 
 def _is_phone(text: str, m: re.Match[str]) -> bool:
     candidate, international = m.group(), m.group().startswith("+")
+    if _RANGE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and "-" in candidate:
+        return False  # "a reference range of 700-1600"
     groups = re.findall(r"[0-9]+", candidate)
     digits = sum(map(len, groups))
     if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
@@ -171,10 +210,16 @@ _PRIVATE = [
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("street_address", "a street address", _STREET, 0),
-    ("street_address", "a postcode", _POSTCODE, 0),
+    ("street_address", "a postcode", _POSTCODE, ("value", 0)),
     ("street_address", "a street address", _ZIP, 0),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
+    (
+        "record_number",
+        "a medical record or insurance number",
+        _RECORD_SHAPE,
+        ("nhs", "nhs_before", 0),
+    ),
 ]
 
 
@@ -186,7 +231,7 @@ def find_private_details(text: str) -> list[Finding]:
         for kind, label, pattern, groups in _PRIVATE
         for m in pattern.finditer(text)
         for group in [_first_matched(m, groups)]
-        if kind != "record_number" or _looks_like_an_id(m[group])
+        if kind != "record_number" or (_looks_like_an_id(m[group]) and not _is_a_product(text, m))
     ]
     # A phone-shaped number inside something already found (an NHS number, a policy
     # number, a date of birth) is that thing, not a phone.
@@ -202,6 +247,13 @@ def find_private_details(text: str) -> list[Finding]:
         if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS and re.search(r"[a-z]{3}", m.group())
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
+
+
+def _is_a_product(text: str, m: re.Match[str]) -> bool:
+    """ "Reference 2023-44817 was on the recall notice": a batch's or an order's number."""
+    return m.group().lower().startswith("ref") and bool(
+        _PRODUCT.search(text, m.start(), m.end() + 80)
+    )
 
 
 def _looks_like_an_id(value: str) -> bool:

@@ -13,26 +13,26 @@ import re
 _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
 _CANT = (
-    r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
-    r"won'?t|wouldn'?t)"
+    r"(?:can'?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|cnt|carn'?t|can'?t\s+seem\s+to|"
+    r"won'?t|wouldn'?t|(?:haven'?t|hasn'?t|have\s+not|has\s+not|isn'?t|not)\s+(?:been\s+|be\s+)?able\s+to)"
 )
 _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 # Not the knee: swollen red knees are lupus arthritis.
 _LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
 _LEG_SIGN = (
-    r"(?:swollen|swell\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
+    r"(?:swol+e?n|swel+\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
     r"balloon\w*|double\s+the\s+size|"
     r"erythem\w*|o?edem\w*|"
     r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
 )
-_AIRWAY = r"(?:throat|tongue|tounge|tonge|lips?|face|mouth|eyelids?)"
+_AIRWAY = r"(?:(?:throat|tongue|tounge|tonge|face|mouth|airway)(?:'?s)?|lips?|eyelids?)"
 _AIRWAY_SIGN = (
-    r"(?:clos\w*|swell\w*|swollen|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
-    r"funny|weird|shutting)"
+    r"(?:clos\w*|swel+\w*|swol+e?n|tight\w*|thick\w*|puff\w*|huge|massive|blow\w*\s+up|bigger|"
+    r"funny|weird|shutting|narrow\w*|small(?:er)?|blocked)"
 )
 _HEADACHE = (
     r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
-    r"killing|hurts|throbbing))"
+    r"killing|hurts|throbbing)|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
@@ -68,7 +68,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
         r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
-        r"\bbreathing\s+through\s+a\s+straw",
+        r"\bbreathing\s+through\s+a\s+straw|\bstridor\b|\bgrunt\w*\s+(?:with|on|when)\s+(?:every\s+|each\s+)?"
+        r"(?:breath|breathing)|\blike\s+(?:i'?m|im|i\s+am|(?:he|she)'?s)\s+drowning",
         r"\b(?:gasping|struggling|fighting|gulping)\s+(?:for\s+)?(?:air|breath)|\bpanting\b|\bgasping\b",
         r"\bevery\s+breath\s+(?:feels|is|hurts)|\b(?:sucking|breathing)\s+(?:air\s+)?through\s+a\s+"
         r"(?:straw|wet|sponge|pillow)|\bthroat'?s\s+like\s+a\s+straw",
@@ -83,7 +84,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_AIRWAY}\b{_GAP % 30}\b{_AIRWAY_SIGN}",
         rf"\b(?:swollen|swelling|puffy)\s+(?:(?:of|in)\s+)?{_WHOSE}{_AIRWAY}\b",
         r"\blump[\s-]+in[\s-]+(?:the|my|her|his)[\s-]+throat|\btoo\s+big\s+for\s+(?:my|her|his)\s+mouth",
-        rf"\b{_CANT}\s+(?:really\s+|properly\s+)?swallow",
+        rf"\b(?:{_CANT}|barely|hardly)\s+(?:really\s+|properly\s+)?swallow",
+        r"\bstuck\s+in\s+(?:my|his|her|the)\s+throat",
         r"\b(?:trouble|difficulty|hard|struggl\w*|problems?)\s+(?:\w+\s+)?swallow\w*",
         r"\bvoice\s+(?:\w+\s+){0,2}(?:muffled|hoarse|strangled|changed|croaky)",
     ],
@@ -109,9 +111,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:my|his|her)\s+(?:jaw|left\s+arm|neck)\b",
     ],
     ("racing_heart", "a racing or pounding heart"): [
-        r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been)?\s+"
+        r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been|\s+feels?\s+like\s+it'?s)?\s+"
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
-        r"banging|skipping|fluttering|going\s+like|going\s+(?:so|really|this)\s+fast|"
+        r"banging|skipping|fluttering|beating\s+out\s+of|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+(?:crazy|nuts|mad|wild)|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
         r"\bpalpitations?\b|\btachycardi?\w*",
     ],
@@ -132,6 +134,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_LEG_SIGN}\s+(?:(?:in|of)\s+)?(?:(?:my|her|his|the|both|one)\s+)?"
         rf"(?:(?:left|right|lower)\s+)?{_LEG}\b",
         r"\bcalf\s+(?:pain|ache)",
+        rf"\b{_LEG}\s+(?:is|are|looks?|has\s+gone)\s+(?:all\s+)?(?:fat|huge|massive|enormous)\b",
         rf"\b{_CANT}\s+(?:bear|put)\s+(?:any\s+)?weight",
         r"\bwhole\s+arm\b" + _GAP % 30 + r"\bswollen",
     ],
@@ -139,7 +142,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_I_HAVE}\s+(?:an?\s+)?(?:blood\s+)?(?:clot|dvt)\b"
     ],
     ("coughing_blood", "coughing up blood"): [
-        r"\bcough\w*\s+(?:up\s+)?" + _GAP % 30 + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
+        r"\b(?:cough|hack)\w*\s+(?:up\s+)?"
+        + _GAP % 30
+        + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
         r"\bblood[\s-]+(?:streaked|stained|tinged)\s+(?:phlegm|spit|mucus|sputum)",
         r"\bblood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:phlegm|spit|sputum|i\s+cough)",
     ],
@@ -149,9 +154,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:properly|proper|right|clearly|straight))",
         r"\b(?:talking|speaking|speech)\s+(?:is\s+)?(?:all\s+)?(?:really\s+)?"
         r"(?:strange\w*|funny|weird|gibberish|nonsense|jumbled|garbled)",
-        r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
+        r"\bwords\s+(?:are\s+)?(?:getting\s+|coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
         r"\bspeech\s+(?:is\s+|went\s+|has\s+gone\s+)?(?:coming\s+out\s+)?(?:all\s+)?"
-        r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*)",
+        r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*|thick\w*)",
         r"\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?mush\w*|\bmouthful\s+of\s+marbles|"
         r"\b(?:sentences|words)\s+(?:aren'?t|are\s+not|not)\s+making\s+(?:any\s+)?sense",
@@ -174,7 +179,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\s+has\s+gone|\s+have\s+gone|\s+gone|\s+got|\s+getting|\s+keeps?|\s+just)?\s+"
         r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
         r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
-        r"won'?t\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move))\b",
+        r"(?:won'?t|will\s+not)\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move)|dragging)\b",
         r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
         r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
         rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
@@ -199,7 +204,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
         rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
         r"\b(?:sight|vision)\s+(?:went|has\s+gone|is\s+going|gone)\s+(?:all\s+)?(?:grey|gray|blurr\w*|"
-        r"black|dark)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
+        r"black|dark)|\b(?:vision|sight|eyes?)\s+(?:is\s+|are\s+|went\s+|has\s+gone\s+|gone\s+|going\s+)"
+        r"(?:all\s+)?(?:double|blurr\w*)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
         r"her)|\bcurtain\s+(?:came|coming)\s+down|\blost\s+(?:half\s+)?(?:my\s+|his\s+|her\s+)?"
         r"(?:vision|sight)",
     ],
@@ -220,7 +226,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+|any\s+)?(?:light|lights|"
         r"brightness)",
         rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
-        r"\b(?:lights?|brightness)\s+(?:\w+\s+)?(?:hurts?|is\s+unbearable|is\s+killing|unbearable)",
+        r"\b(?:lights?|brightness)\s+(?:\w+\s+){0,2}(?:hurts?|is\s+unbearable|is\s+killing|unbearable|"
+        r"(?:like\s+)?knives|stab\w*)",
         r"\bphotophob\w*|won'?t\s+let\s+me\s+turn\s+(?:the|a)\s+light",
         r"\brash\s+(?:that\s+)?(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*",
         rf"\b{_HEADACHE}{_GAP % 60}\b(?:fever|temp\w*\s+(?:is\s+)?(?:3[89]|4\d|10[1-5])|"
@@ -262,7 +269,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("kidney_signs", "passing little or dark urine"): [
         rf"\b(?:hardly|barely|almost\s+no|not\s+much|very\s+little|tiny\s+(?:bit|amount)\s+of|"
         rf"hardly\s+any|barely\s+any|no)\s+(?:\w+\s+){{0,2}}{_WEE}\b",
-        rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|never|only)\s+(?:\w+\s+)?{_PEED}",
+        rf"\b(?:hardly|barely|not|haven'?t|hasn'?t|havent|hasnt|ain'?t|never|only)\s+(?:\w+\s+)?{_PEED}",
         r"\b(?:peeing|weeing|urinating)\s+(?:almost\s+|next\s+to\s+)?nothing|\btiny\s+amounts?\b|"
         r"\b(?:hardly|barely|not)\s+(?:weeing|peeing|urinating)|\bcatheter\s+bag\b"
         + _GAP
@@ -274,9 +281,31 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\burine\s+output\s+(?:is\s+|has\s+)?(?:\w+\s+)?(?:low|down|dropp\w*|tiny|nothing|zero|minimal)|"
         rf"\b{_CANT}\s+(?:pee|wee|urinate)|\boutput\s+(?:is\s+)?(?:basically\s+)?(?:zero|nothing)|"
         r"\bkidneys?\s+(?:hurt|pain|ache|are\s+killing)|"
-        r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once",
-        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|tea[\s-]colou?red|like\s+tea)\b",
+        r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once|"
+        r"\b(?:no|not|hasn'?t|haven'?t|without)\s+(?:had\s+)?(?:a\s+|any\s+)?wet\s+(?:diapers?|nappy|nappies)",
+        rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|red|bloody|"
+        r"tea[\s-]colou?red|like\s+tea)\b",
         rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
+    ],
+    # Not in the article's list, but the blind writers call them emergencies and so do
+    # the NHS and NIH pages: a fever of 40C/104F, yellow eyes (IVIG can break down red
+    # cells), and a blood pressure of 180/110 or more.
+    ("high_fever", "a very high fever"): [
+        r"\b(?:temp\w*|fever|thermometer)\b"
+        + _GAP % 20
+        + r"(?<![\d.])(?:4[0-2]|10[4-7])(?:\.\d)?\b(?!\s?%)",
+        r"(?<![\d.])(?:4[0-2]|10[4-7])(?:\.\d)?\s?(?:°\s?[cf]?|degrees?|c|f)?\s+(?:degree\s+)?fever",
+        r"\brigou?rs\b",
+    ],
+    ("jaundice", "yellow skin or eyes"): [
+        r"\b(?:eyes|skin|whites)\b"
+        + _GAP % 25
+        + r"\byellow\w*|\byellow\w*\s+(?:eyes|skin)\b|\bjaundic\w*",
+    ],
+    ("high_blood_pressure", "very high blood pressure"): [
+        r"\b(?:bp|blood\s+pressure)\b" + _GAP % 25 + r"\b(?:1[89][0-9]|2[0-9][0-9])"
+        r"(?:\s*/\s*[0-9]{2,3}|\s+over\s+(?:[0-9]{2,3}|\w+))",
+        r"\b(?:1[89][0-9]|2[0-4][0-9])\s*/\s*(?:1[1-4][0-9])\b",
     ],
     ("turning_blue", "turning blue or grey"): [
         r"\b(?:lips?|face|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish|gr[ae]y)\b",
@@ -299,7 +328,7 @@ _FRAMES: dict[tuple[str, str], str] = {
     ("breathing", "trouble breathing"): _near(
         r"breath\w*|breathe|air|lungs?",
         r"can'?t|cant|hard|struggl\w*|short|difficult\w*|trouble|gasp\w*|laboured|labored|"
-        r"shallow|rapid|wheez\w*|rattl\w*|not\s+enough",
+        r"shallow|rapid|wheez\w*|rattl\w*|whistl\w*|noisy|not\s+enough",
     ),
     ("chest_pain", "chest pain"): _near(
         r"chest|ribs|ribcage|sternum|breastbone",
@@ -308,11 +337,11 @@ _FRAMES: dict[tuple[str, str], str] = {
     ),
     ("allergic_reaction", "swelling of the face, lips, tongue or throat"): _near(
         r"throat|tongue|lips?|mouth|face|eyelids?|eyes",
-        r"swell\w*|swollen|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
+        r"swel+\w*|swol+e?n|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
     ),
     ("clot_signs", "a red, painful, swollen leg"): _near(
         r"legs?|calf|calves|thighs?|shin",
-        r"swell\w*|swollen|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
+        r"swel+\w*|swol+e?n|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
         r"twice\s+the\s+size|bigger",
     ),
     ("racing_heart", "a racing or pounding heart"): _near(
@@ -327,7 +356,9 @@ _FRAMES: dict[tuple[str, str], str] = {
         gap=25,
     ),
     ("face_droop", "a drooping face"): _near(
-        r"face|mouth|smile", r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped", gap=25
+        r"face|mouth|smile",
+        r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped|bent|twisted|skew\w*|uneven",
+        gap=25,
     ),
     ("weakness", "arm or leg weakness"): _near(
         r"arms?|legs?|hands?|limbs?|side",
@@ -340,7 +371,9 @@ _FRAMES: dict[tuple[str, str], str] = {
         gap=25,
     ),
     ("coughing_blood", "coughing up blood"): _near(
-        r"cough\w*|spit\w*|phlegm|sputum|mucus", r"blood\w*|pink\s+froth\w*", gap=30
+        r"cough\w*|spit\w*|phlegm|sputum|mucus",
+        r"blood\w*|pink\s+froth\w*|red\s+streak\w*|streak\w*\s+of\s+(?:red|blood)",
+        gap=30,
     ),
     ("turning_blue", "turning blue or grey"): _near(
         r"lips?|face|skin|fingers?|fingertips|mouth", r"blue|bluish|purple|dusky", gap=20

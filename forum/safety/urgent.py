@@ -34,15 +34,20 @@ _NEGATION = re.compile(
     r"(?i)\b(?:no|not|never|without|zero|none|nor|neither|didn'?t|don'?t|doesn'?t|haven'?t|"
     r"hasn'?t|wasn'?t|weren'?t|isn'?t|aren'?t|did\s+not|do\s+not|free\s+of|denies|denied)\b"
 )
+# A list item: nothing before the sign in its clause, or a few words and "or".
+_LIST_LEAD = re.compile(r"(?i)\s*(?:(?:[\w'-]+\s+){1,3}(?:or|nor)\s+)?")
+_LIST_JOIN = re.compile(r"(?i)\b(?:or|nor)\b")
 _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y or Z")
 # Negation words that negate nothing after them, and negations that are the sign
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 _PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|never\s+before|not\s+coming\s+(?:out\s+)?right|"
+    r"not\s+just|not\s+only|no\s+matter|never\s+before|(?:no|not|hasn'?t|haven'?t|without)\s+(?:had\s+)?"
+    r"(?:a\s+|any\s+)?wet\s+(?:diapers?|nappy|nappies)|not\s+coming\s+(?:out\s+)?right|"
     r"not\s+(?:answer|respond)\w*|(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+(?:me|us|who|"
     r"where|what)|not\s+(?:right|well|good|great|herself|himself|myself)|not\s+making\s+(?:any\s+)?sense|"
-    r"(?:not|isn'?t|wasn'?t)\s+(?:answering|responding|waking)|"
+    r"(?:not|isn'?t|wasn'?t)\s+(?:answering|responding|waking)|no\s+(?:strength|feeling|sensation|grip)|"
+    r"(?:output|urine)\s+(?:is\s+)?(?:basically\s+|almost\s+|near\s+)?(?:zero|nil|none)|"
     r"(?:not|never|haven'?t|hasn'?t|didn'?t|n'?t)\s+(?:\w+\s+)?" + _PEED + r"|"
     r"(?:doesn'?t|does\s+not|won'?t|isn'?t)\s+fad\w*|"
     r"(?:doesn'?t|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know\s+(?:me|my|who|where))|"
@@ -52,14 +57,16 @@ _PSEUDO_NEGATION = re.compile(
 # Talk about the signs rather than having them, just before the sign in its clause:
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
 _HYPOTHETICAL = re.compile(
-    r"(?i)\b(?:if|in\s+case|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
+    r"(?i)\b(?:if|in\s+case|in\s+the\s+event\s+of|suppos\w*|what\s+if|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
     r"look\w*\s+(?:out\s+)?for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|(?<!barely\s)(?<!hardly\s)(?<!making\s)(?<!passed\s)any|"
-    r"(?:anyone|anybody|people|those|someone|somebody|everyone)\s+(?:with|getting|who|having|"
-    r"that\s+gets?)|some\s+people|dread\w*|"
+    r"(?:anyone|anybody|people|those|someone|somebody|everyone|patients|kids|children)\s+(?:with|getting|"
+    r"who|having|that\s+gets?|can|may|might)|some\s+people|dread\w*|"
+    r"seen\s+(?:a|an|some|many|several|other|lots\s+of)\s+(?:\w+\s+)?(?:patients?|people|kids|cases)|"
+    r"a\s+patient'?s|"
     r"when\s+(?:you|your|u|ur|people|someone)|should\s+(?:you|your)|"
     r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report(?!ing|ed|s)|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
-    r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:\w+\s+){0,3}for|"
+    r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:[\w']+\s+){0,3}for|"
     r"tested\s+for|scanned\s+for|rule\w*\s+out|for\s+any|(?:scared|worried|afraid|terrified|"
     r"nervous|anxious|paranoid|frightened|fear\w*|convinced|thought|expect\w*)\b(?:\s+\w+){0,4}?\s+"
     r"(?:i'?d|i\s+would|i'?ll|i\s+will|i\s+might|it\s+would|it\s+might|of|about|that|"
@@ -71,7 +78,9 @@ _LOOK_BACK = 200  # characters before a sign searched for those cues: about a cl
 _QUOTING = re.compile(
     r"(?i)\b(?:article|leaflet|pamphlet|letter|booklet|handout|card|lists|listed|listing|mentions|"
     r"emergency\s+signs?|signs\s+(?:are|include)|(?:ever\s+)?a\s+sign\s+of|or\s+is\s+that\s+just|"
-    r"said\s+the\s+(?:nurse|doctor|gp|consultant)|the\s+(?:nurse|doctor|gp)\s+said|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
+    r"said\s+the\s+(?:nurse|doctor|gp|consultant)|(?:the|my|our|her|his)\s+(?:nurse|doctor|gp|dr|"
+    r"consultant|rheumatologist|neurologist|specialist)\s+(?:said|says|told|explained|warned)|"
+    r"spell\w*\s+out|what\s+(?:an?\s+)?(?:\w+\s+){0,3}looks?\s+like|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
     r"mention)|i'?ve\s+read|read\s+others|stories\s+about|heard\s+(?:\w+\s+){0,3}about|advice|advised|stroke\s+sign|is\s+an?\s+(?:\w+\s+)?sign|"
     r"explain\w*|new\s+patients|i\s+(?:always\s+)?(?:say|tell)|should\s+be\s+seen|"
     r"needs?\s+to\s+be\s+seen|never\s+something|something\s+(?:to|you)\s+(?:wait|ignore|sit)|"
@@ -140,15 +149,24 @@ _ASKS_FOR_HELP = re.compile(
 # Who a question is about when it is about nobody in particular.
 _GENERIC = re.compile(
     r"(?i)\b(?:you|your|u|ur|people|someone|anyone|anybody|others|folks|one'?s|"
-    r"(?:can|does|do|will|would|could)\s+(?:ivig|it|the\s+infusion)|is\s+it\s+(?:common|possible)|"
+    r"(?<!what\s)(?:can|does|do|will|would|could)\s+(?:ivig|it|the\s+infusion)|is\s+it\s+(?:common|possible)|"
     r"how\s+(?:common|often|likely)|what'?s\s+the\s+difference|difference\s+between|common|"
     r"asking\s+(?:before|for|because)|would\s+an?|side\s+effects?|usually|normally|typically|"
     r"generally|in\s+general|would\s+(?:\w+\s+){1,5}mean)\b"
 )
+# Asking about a case that is only imagined: "supposing my mother became confused",
+# "if my throat started closing ... not happening, just planning".
+_SUPPOSING = (
+    r"suppos\w*|what\s+if|in\s+the\s+event|were\s+to|soon|planning|not\s+happening|"
+    r"just\s+(?:curious|asking|wondering)|in\s+a\s+(?:fortnight|week|month)|"
+    r"if\s+(?:my|his|her|i|he|she|the|your)\b(?:\s+\w+)?\s+(?:started|became|began|went)"
+)
+_SUPPOSED = re.compile(rf"(?i)\b(?:{_SUPPOSING})\b")
 _FUTURE = re.compile(
     r"(?i)\b(?:if\s+(?:my|his|her|i|he|she|the|your)\b(?:\s+\w+)?\s+(?!is\b|was\b|has\b|keeps\b)"
-    r"(?:\w+s|get|start|develop)\b|ever|were\s+to|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
-    r"if\s+(?:i|he|she|we|they|you)\s+(?:get|gets|develop\w*|start\w*)|first\s+(?:infusion|dose|round))\b"
+    r"(?:\w+s|get|start|develop)\b|ever|in\s+(?:the\s+)?future|next\s+time|tomorrow|upcoming|"
+    r"if\s+(?:i|he|she|we|they|you)\s+(?:get|gets|develop\w*|start\w*)|first\s+(?:infusion|dose|round)|"
+    rf"{_SUPPOSING})\b"
 )
 
 # Over, or chronic and known: anywhere in the sentence, unless the sign's own clause
@@ -159,12 +177,14 @@ _PAST = re.compile(
     r"back\s+in|in\s+(?:19|20)\d\d|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
     r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?:swelling|it|pain|temperature|fever|temp|puffiness)\s+(?:went|has\s+gone|gone|"
     r"came)\s+down|went\s+away|gone\s+away|"
-    r"resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|calmed\s+down|"
+    r"(?<!n't\s)(?<!not\s)(?:resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|"
+    r"calmed\s+down)|(?:the\s+|my\s+)?first\s+time\s+(?:i|he|she|we)\s+(?:get|got|had|was|did)|"
     r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)"
-    r"(?!\s+(?:this|until|before|earlier|yesterday|last|an?\s|a\s+few|\d|one|two|when|at))|was\s+(?:just|only)|"
+    r"(?!\s+(?:this|until|before|earlier|yesterday|last|an?\s|a\s+few|\d|one|two|when|at))|"
+    r"was\s+(?:just|only)(?!\s+now)|"
     r"turned\s+out|first\s+ever|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
     r"better\s+now|in\s+the\s+past|previously|ended\s+up|was\s+admitted|kept\s+(?:me|her|him)\s+in|"
-    r"after\s+(?:my|her|his|the)\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
+    r"(?:(?<!started\s)(?<!since\s)(?<!began\s)after\s+(?:my|her|his|the)|during\s+(?:my|her|his))\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
     r"when\s+(?:she|he|they)\s+was|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
     r"(?:one|1|two|2)|(?:my|the)\s+first\s+(?:round|infusion|dose|time)|without\s+(?:any\s+)?"
     r"(?:issue|problem)s?|no\s+(?:issues?|problems?)\s+since|had\s+(?:a|an|some)\s+(?:\w+\s+)?"
@@ -204,9 +224,15 @@ _ALL_CLEAR = re.compile(
     r"problems)|nothing\s+(?:sinister|serious|to\s+worry)|came\s+back\s+(?:in|after|within)|"
     r"slept\s+on\s+it|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
     r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|turned\s+out\s+to\s+be)\s+(?:just\s+)?(?:anxiety|panic|nerves|"
-    r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
+    r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?<!thought\s)(?<!thought\sit\s)(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
     r"(?:from|the|a|my|because|muscular|muscle|anxiety|a\s+pulled|bruis\w*)|not\s+a\s+(?:dvt|clot|"
-    r"pe|stroke|heart\s+attack)|"
+    r"pe|stroke|heart\s+attack)|no\s+(?:dvt|pe|stroke|bleed)\b|"
+    r"(?:labs?|bloods?|tests?|results?|scans?|creatinine|ultrasound|ct|mri|ecg|ekg|x-?ray|echo)\s+"
+    r"(?:(?:was|were|are|is|came\s+back|all)\s+)?(?:normal|fine|clear|negative)(?!\s+(?:last|before|"
+    r"until|earlier|a\s+few|\d))|"
+    r"(?:oxygen|o2|sats?)\b[^.]{0,20}\b(?:9[5-9]|100)(?=\s?%)|"
+    r"(?:that|this)\s+was\s+(?:about\s+|over\s+|nearly\s+)?(?:\d+|an?|two|three|four|five|six|"
+    r"several|many)\s+(?:years?|months?)\s+ago|"
     r"all\s+(?:fine|good|clear|normal|ok)|(?:both|all|everything|"
     r"results?\s+(?:were|was))\s+normal)\b"
 )
@@ -221,6 +247,10 @@ _OTHER_PERSON = re.compile(
 )
 _PAST_VERB = re.compile(
     r"(?i)\b(?:(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)had|(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)got|was|were|went|did)\b"
+)
+_PRESENT_TENSE = re.compile(
+    r"(?i)\b(?:is|are|am|keeps?|can'?t|cannot|won'?t|(?:he|she|it|i|they|we)'(?:s|re|m)|hes|shes|im|"
+    r"(?:has|have)\s+(?:been|gone|started))\b"
 )
 _PAST_TENSE = re.compile(r"(?i)\b(?:was|were|had|couldn'?t|wasn'?t|did)\b")
 _FREE_OF = re.compile(r"(?i)[\s-]?free\b")
@@ -260,14 +290,28 @@ class _Story:
     def _next_sentence_says_now(self, s_end: int) -> bool:
         """ "Can IVIG do this? It started ten minutes ago." makes the question a report."""
         start, end, _ = self.sentences.at(s_end + 1)
-        return start > s_end and bool(self.search(_PRESENT, start, end))
+        says_now = start > s_end and self.search(_PRESENT, start, end)
+        return bool(says_now and not self.search(_SUPPOSED, start, end))
+
+    def _list_start(self, c_start: int, start: int) -> int:
+        """Where a negation's reach begins: the sign's clause, or, for an item of a list
+        ("not any palpitations, breathlessness or chest pain"), the clause before it."""
+        p_start, _, p_break = self.clauses.at(c_start - 1) if c_start else (0, 0, "")
+        c_end = self.clauses.at(c_start)[1]
+        if (
+            p_break.strip() == ","
+            and _LIST_LEAD.fullmatch(self.text, c_start, start)
+            and _LIST_JOIN.search(self.text, c_start, c_end)
+        ):
+            return p_start
+        return c_start
 
     def is_current(self, start: int, end: int) -> bool:
         """Is the sign at text[start:end] told as happening now to the writer or theirs?"""
         text, search = self.text, self.search
         c_start, c_end, _ = self.clauses.at(start)
         s_start, s_end, s_break = self.sentences.at(start)
-        before = max(c_start, start - _LOOK_BACK)
+        before = max(self._list_start(c_start, start), start - _LOOK_BACK)
         window = [*text[before:start].split()[-_NEGATION_WINDOW:], text[start:end]]
         if _NEGATION.search(_PSEUDO_NEGATION.sub(" ", " ".join(window))):
             return False
@@ -278,6 +322,7 @@ class _Story:
         now_in_clause = bool(search(_PRESENT, c_start, c_end))
         asks = "?" in s_break
         now_in_question = asks and bool(search(_PRESENT, s_start, s_end))
+        now_in_question = now_in_question and not search(_SUPPOSED, s_start, s_end)
         talk = self._hypothetical_before(before, start, end) or (
             search(_QUOTING, s_start, s_end) and not now_in_clause
         )
@@ -303,12 +348,15 @@ class _Story:
                 and not search(_GENERIC, s_start, s_end)
                 and not search(_FUTURE, s_start, s_end)
             )
-        if search(_PAST, s_start, s_end) and not now_in_clause:
+        past = search(_PAST, s_start, start) or search(_PAST, end, s_end)
+        if past and not now_in_clause:
             return False
         if self._story_told_before(s_start) and not search(_PRESENT, s_start, s_end):
             return False  # "Back in my twenties I had a PE. I was coughing blood..."
         other = search(_OTHER_PERSON, s_start, s_end)
         told_past = other and other.start() < start and search(_PAST_VERB, other.start(), c_end)
+        # "My husband just got home and he's slurring": the sign's own clause is in the present.
+        told_past = told_past and not search(_PRESENT_TENSE, c_start, end)
         now = search(_PRESENT, s_start, s_end) or search(_ASKS_FOR_HELP, s_start, s_end)
         return not (told_past and not now)
 
