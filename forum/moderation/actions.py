@@ -71,7 +71,13 @@ def submit_comment(sub: Submission) -> Comment:
         user_agent=(sub.user_agent or "")[:400] or None,
         created_at=sub.now,
     )
-    set_comment_text(comment, sub.body, TextSource.NEW, decisions=screening.text_decisions)
+    set_comment_text(
+        comment,
+        sub.body,
+        TextSource.NEW,
+        decisions=screening.text_decisions,
+        body_html=sub.body_html,
+    )
     db.session.add(comment)
     db.session.flush()  # the id is needed for root_id
     comment.root_id = parent.root_id if parent else comment.id
