@@ -178,6 +178,7 @@ def conditional_response(
 def _may_keep(period: int | None) -> None:
     """Let SharedResponses keep this answer while what it depends on stays the same."""
     check, value = request.environ.get(_STAMP, (None, None))
+    route = request.url_rule.rule if request.url_rule else None
     if check is None:
         return
     if period is not None:  # the article page also changes with its form token's period
@@ -187,13 +188,37 @@ def _may_keep(period: int | None) -> None:
             return check(), int(time.time()) // seconds * seconds
 
         check, value = check_period, (value, period)
-    request.environ[SHARED] = (check, value)
+    request.environ[SHARED] = (check, value, route, request.endpoint)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A request that SharedResponses answered from memory, past Flask and its hooks: what
+    the request log and the metrics need to know of it."""
+
+    environ: WSGIEnvironment
+    method: str
+    route: str | None  # the view's rule, as Flask matched it for the kept answer
+    endpoint: str | None
+    status: int
+    seconds: float  # from the request's arrival to its answer
+
+
+# Called for every answer from memory; returns headers to set on it (such as its own id).
+Listener = Callable[[Served], Iterable[tuple[str, str]]]
+
+
+def on_served(app: Flask, listener: Listener) -> None:
+    """Have `listener` see every request that SharedResponses answers from memory."""
+    app.extensions.setdefault("forum_served_listeners", []).append(listener)
 
 
 @dataclass
 class _Kept:
     check: Check
     value: Hashable
+    route: str | None
+    endpoint: str | None
     status: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -230,9 +255,13 @@ class SharedResponses:
 
     MAX_KEPT = 64  # pages × sorts × hosts; a flood of odd query strings only clears it
 
-    def __init__(self, app: WSGIApplication) -> None:
+    def __init__(self, app: WSGIApplication, flask_app: Flask) -> None:
         self.app = app
         self.kept: dict[tuple, _Kept] = {}
+        # The request log and the metrics: such answers skip the hooks that count them.
+        self.listeners: list[Listener] = flask_app.extensions.setdefault(
+            "forum_served_listeners", []
+        )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] != "GET" or not _PERSONAL.isdisjoint(environ):
@@ -240,6 +269,7 @@ class SharedResponses:
         key = tuple(environ.get(name) for name in _KEY)
         kept = self.kept.get(key)
         if kept is not None:
+            arrived = time.perf_counter()
             now, commits = time.monotonic(), _Commits.count
             current = kept.commits == commits and now - kept.checked < RECHECK_SECONDS
             if not current:
@@ -249,7 +279,7 @@ class SharedResponses:
                     current = False  # the app answers, and says what went wrong
                 kept.checked, kept.commits = now, commits
             if current:
-                start_response(kept.status, kept.headers)
+                start_response(kept.status, self._told(kept, environ, arrived))
                 return [kept.body]
             self.kept.pop(key, None)
         answer: dict = {}
@@ -278,6 +308,25 @@ class SharedResponses:
         # Current as of before the view read its stamp: a commit since means a re-check.
         self.kept[key] = _Kept(*shared, answer["status"], list(headers), data, started, commits)
         return [data]
+
+    def _told(self, kept: _Kept, environ: WSGIEnvironment, arrived: float) -> list:
+        """The kept headers, after every listener has seen the request (and replaced any
+        header it answers for itself, such as X-Request-ID)."""
+        if not self.listeners:
+            return kept.headers
+        served = Served(
+            environ,
+            environ["REQUEST_METHOD"],
+            kept.route,
+            kept.endpoint,
+            int(kept.status.partition(" ")[0]),
+            time.perf_counter() - arrived,
+        )
+        extra = [header for listener in self.listeners for header in listener(served)]
+        if not extra:
+            return kept.headers
+        replaced = {name.lower() for name, _ in extra}
+        return [h for h in kept.headers if h[0].lower() not in replaced] + extra
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -86,6 +86,7 @@ TARGETS = [
     ("forum JSON thread / bare-Flask ceiling", 0.8, True),
     ("forum JSON thread / Isso thread", 50.0, True),
     ("forum posting / Isso posting", 1.0, True),
+    ("article through nginx's microcache / nginx static file", 0.7, True),
     ("page 1 at 100,000 / at 100 comments (p50)", 1.5, False),
 ]
 # The scenarios each ratio divides, in the order of TARGETS (the last is by size).
@@ -94,6 +95,7 @@ RATIOS = [
     ("thread", "ceiling-thread"),
     ("thread", "isso-thread"),
     ("post", "isso-post"),
+    ("nginx-article", "nginx-static"),
 ]
 
 
@@ -230,6 +232,82 @@ def isso_post(isso: Server, payload: dict) -> Answer:
     )
 
 
+# --- nginx ----------------------------------------------------------------------------
+
+
+def start_nginx(servers: Servers, forum: Server) -> tuple[Server, Server]:
+    """deploy/'s nginx site (its microcache) in front of the forum, as deploy/cluster.py
+    renders it; and, in the same nginx, a second server that answers the article's address
+    with the very bytes the microcache serves, as a static file: the machine's own limit."""
+    if str(ROOT) not in sys.path:  # run as a script, from tests/bench
+        sys.path.append(str(ROOT))
+    from deploy.nginx_site import render_nginx_site
+
+    folder = WORK / "nginx"
+    shutil.rmtree(folder, ignore_errors=True)
+    static = folder / "static-copy"
+    (static / "articles").mkdir(parents=True)
+    (folder / "cache").mkdir()
+    micro_port, static_port = free_port(), free_port()
+    site = render_nginx_site(
+        listen=f"127.0.0.1:{micro_port}",
+        apps=[f"127.0.0.1:{forum.port}"],
+        static_root=ROOT / "static",
+        cache_dir=folder / "cache",
+        access_log=str(folder / "access.log"),
+    )
+    (folder / "forum.conf").write_text(site)
+    temps = "\n".join(
+        f"    {kind}_temp_path {folder / 'temp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # Started as root, nginx's workers would be www-data, who may not read this checkout.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"""# Written by tests/bench/compare.py; the site: deploy/nginx/forum.conf.
+daemon off;
+{user}
+worker_processes {WORKERS};
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+{temps}
+    include {folder / "forum.conf"};
+    server {{
+        listen 127.0.0.1:{static_port};
+        access_log {folder / "static-access.log"} forum_json;  # as the site logs, alike
+        root {static};
+        location /articles/ {{ default_type "text/html; charset=utf-8"; }}
+    }}
+}}
+"""
+    )
+    (folder / "temp").mkdir()
+    argv = ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    checked = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
+    if checked.returncode:
+        raise BenchError(f"nginx refused its configuration:\n{checked.stderr}")
+    log_path = WORK / "nginx.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(
+            argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    micro = Server("nginx-microcache", micro_port, process, log_path)
+    servers.running.append(micro)
+    servers.wait_ready(micro, ARTICLE)
+    page = fetch(micro.url + ARTICLE)
+    (static / "articles" / SLUG).write_bytes(page.body)
+    copy = Server("nginx-static", static_port, process, log_path)
+    if fetch(copy.url + ARTICLE).body != page.body:
+        raise BenchError("nginx's static copy differs from the article it serves")
+    return micro, copy
+
+
 # --- The run --------------------------------------------------------------------------
 
 
@@ -323,8 +401,22 @@ def phase_one(
             write_post_spec("isso", f"/new?uri={ISSO_URI}", 201, i_sessions),
         ),
     }
+    fronts: list[Server] = []
+    if args.only in ("all", "nginx"):
+        micro, copy = start_nginx(servers, forum)
+        fronts.append(micro)
+        size = len(fetch(copy.url + ARTICLE).body)
+        reads["nginx-article"] = Scenario(
+            "forum article page through nginx's microcache", micro, ARTICLE, size=size
+        )
+        reads["nginx-static"] = Scenario(
+            "nginx: the same bytes as a static file", copy, ARTICLE, size=size
+        )
     if args.only == "posting":
         reads = {}
+    elif args.only == "nginx":
+        reads = {k: v for k, v in reads.items() if k.startswith("nginx")}
+        posts = {}
     log("warming up")
     warm_up(list(reads.values()))
     # Reads first: Isso publishes what is posted, which would grow its thread.
@@ -332,7 +424,7 @@ def phase_one(
         measure(list(group.values()), args.rounds, args.threads, args.connections, args.duration)
     everything = reads | posts
     problems = [p for s in everything.values() for p in s.problems]
-    for server in (forum, ceiling, isso):
+    for server in (*fronts, forum, ceiling, isso):
         problems += server_errors(server)
         servers.stop(server)
     return everything, problems
@@ -434,7 +526,7 @@ def report(
         name = f"page 1 at {large:,} / at {small:,} comments (p50)"
         ratios.append(
             (
-                (name, *TARGETS[4][1:]),
+                (name, *TARGETS[-1][1:]),
                 page_one[large].fastest.p50_ms / page_one[small].fastest.p50_ms,
             )
         )
@@ -530,9 +622,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("all", "posting"),
+        choices=("all", "posting", "nginx"),
         default="all",
-        help="posting: only the two ways of posting (no README), for profiling",
+        help="only the two ways of posting, or the two nginx reads (no README), for profiling",
     )
     args = parser.parse_args(argv)
     if args.quick:

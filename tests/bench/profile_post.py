@@ -8,8 +8,9 @@ The forum as `make bench` runs it (a SQLite database built as `make run` builds 
 every screening rule and detector on), driven through Flask's test client: one
 cookie-less reader fetches the shared article page once, then sends N comments from
 its form, each with a text never sent before, as bench.lua does. The background mail
-sender runs as it does under gunicorn unless --no-sender. Prints ms per post (p50 and
-mean wall time, and CPU time of all threads: steadier on a shared machine), SQL statements per post (the request's own, and the sender's), commits per post;
+sender runs as it does under gunicorn unless --no-sender. Prints per post: the wall time
+(p50 and mean) and the CPU time of all threads (steadier on a shared machine), the SQL
+statements (the request's own, and the sender's) and the commits;
 --profile adds cProfile's top functions by cumulative time; --sql lists one post's
 statements.
 """
@@ -81,13 +82,13 @@ class Statements:
         self.commits: Counter[str] = Counter()
         self.log: list[str] | None = None
 
-    def statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
         name = threading.current_thread().name
         self.by_thread[name] += 1
         if self.log is not None:
             self.log.append(f"[{name}] {' '.join(statement.split())[:160]}")
 
-    def commit(self, conn) -> None:  # noqa: ANN001
+    def commit(self, conn) -> None:
         self.commits[threading.current_thread().name] += 1
 
 
@@ -181,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     other_commits = sum(counts.commits.values()) / args.posts
     print(
         f"{args.posts} posts: p50 {statistics.median(times):.2f} ms, "
-        f"mean {statistics.fmean(times):.2f} ms, CPU {cpu:.2f} ms (all threads); SQL statements per post: request "
+        f"mean {statistics.fmean(times):.2f} ms, CPU {cpu:.2f} ms (all threads); "
+        f"SQL statements per post: request "
         f"{request_sql:.1f}, mail sender {other_sql:.1f}; commits per post: request "
         f"{request_commits:.1f}, mail sender {other_commits:.1f}"
     )

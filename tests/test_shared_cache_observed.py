@@ -1,0 +1,85 @@
+"""A page answered from the shared responses kept in memory (forum.conditional) skips Flask
+and its hooks, yet it is logged (one JSON line, its own request id) and counted in the
+metrics like any other request."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from prometheus_client import REGISTRY
+
+from forum.extensions import db
+from forum.mail import wait_for_sender
+from tests.conftest import make_app
+from tests.helpers import ARTICLE
+
+PAGE = f"/articles/{ARTICLE}"
+SHOW = {"endpoint": "articles.show", "method": "GET", "status": "200"}
+
+
+@pytest.fixture
+def logged_app(database_url: str) -> Iterator[tuple[Flask, io.StringIO]]:
+    """An app with FORUM_LOG_FORMAT=json, its log lines captured; the process's logging set-up
+    is put back afterwards."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    app = make_app(database_url, FORUM_LOG_FORMAT="json")
+    buffer = io.StringIO()
+    for handler in root.handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(buffer)
+    try:
+        yield app, buffer
+    finally:
+        root.handlers[:], root.level = saved
+        assert wait_for_sender(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _count(name: str, labels: dict[str, str]) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_a_page_from_the_shared_cache_is_logged_and_counted(logged_app):
+    app, buffer = logged_app
+    through_flask = []
+    app.before_request(lambda: through_flask.append(1))
+    requests_before = _count("forum_http_requests_total", SHOW)
+    latency_before = _count(
+        "forum_http_request_duration_seconds_count", {"endpoint": SHOW["endpoint"]}
+    )
+
+    reader = app.test_client()
+    first = reader.get(PAGE)
+    second = reader.get(PAGE, headers={"X-Request-ID": "from-nginx-42"})
+    third = reader.get(PAGE)
+
+    assert first.status_code == second.status_code == third.status_code == 200
+    assert first.data == second.data == third.data
+    assert len(through_flask) == 1, "the second and third answers came from the shared cache"
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    shown = [
+        line
+        for line in lines
+        if line["logger"] == "forum.access" and line["endpoint"] == "articles.show"
+    ]
+    assert len(shown) == 3
+    for line in shown:
+        assert line["method"] == "GET" and line["status"] == 200
+        assert line["route"] == "/articles/<slug:slug>"
+        assert line["duration_ms"] is not None and line["duration_ms"] >= 0
+    ids = [line["request_id"] for line in shown]
+    assert ids[1] == "from-nginx-42"
+    assert len(set(ids)) == 3, "each answer from the cache has its own request id"
+    assert [r.headers["X-Request-ID"] for r in (first, second, third)] == ids
+    assert _count("forum_http_requests_total", SHOW) == requests_before + 3
+    latency_after = _count(
+        "forum_http_request_duration_seconds_count", {"endpoint": SHOW["endpoint"]}
+    )
+    assert latency_after == latency_before + 3
