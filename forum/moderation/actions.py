@@ -83,7 +83,10 @@ def submit_comment(sub: Submission) -> Comment:
     comment.root_id = parent.root_id if parent else comment.id
     metrics.comment_posted(held=status is CommentStatus.PENDING)
     if status is CommentStatus.PENDING:
-        notifications.held_for_review(comment)
+        # Its queries need nothing of the root_id not yet written: the commit's flush writes
+        # it with the moderators' messages, rather than a flush of its own before them.
+        with db.session.no_autoflush:
+            notifications.held_for_review(comment)
     else:
         change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
     return comment

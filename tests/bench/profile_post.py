@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--comments", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="cProfile's top functions")
+    parser.add_argument("--dump", help="write cProfile's stats to this file")
     parser.add_argument("--tree", action="store_true", help="pyinstrument's call tree")
     parser.add_argument("--sql", action="store_true")
     parser.add_argument("--no-sender", action="store_true")
@@ -187,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{request_sql:.1f}, mail sender {other_sql:.1f}; commits per post: request "
         f"{request_commits:.1f}, mail sender {other_commits:.1f}"
     )
+    if profiler and args.dump:
+        profiler.dump_stats(args.dump)
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
