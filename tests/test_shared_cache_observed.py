@@ -1,6 +1,7 @@
-"""A page answered from the shared responses kept in memory (forum.conditional) skips Flask
-and its hooks, yet it is logged (one JSON line, its own request id) and counted in the
-metrics like any other request."""
+"""The shared responses kept in memory (forum.conditional.SharedResponses): a page answered
+from them skips Flask and its hooks, yet it is logged (one JSON line, its own request id)
+and counted in the metrics like any other request; and when a change makes a kept page
+out of date, the stamp read to find that out serves the rebuild too."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from prometheus_client import REGISTRY
+from sqlalchemy import event, select, update
 
 from forum.extensions import db
 from forum.mail import wait_for_sender
+from forum.models import Article, utcnow
 from tests.conftest import make_app
 from tests.helpers import ARTICLE
 
@@ -83,3 +86,33 @@ def test_a_page_from_the_shared_cache_is_logged_and_counted(logged_app):
         "forum_http_request_duration_seconds_count", {"endpoint": SHOW["endpoint"]}
     )
     assert latency_after == latency_before + 3
+
+
+def test_after_a_change_the_rebuilt_page_reads_the_stamp_once(app):
+    stamp_reads = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "article.comments_changed_at" in statement and "WHERE article.slug" in statement:
+            stamp_reads.append(statement)
+
+    reader = app.test_client()
+    before = reader.get(PAGE).data
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        article_id = db.session.scalar(select(Article.id).where(Article.slug == ARTICLE))
+        # What a moderator's action does to the page's stamp, committed in this process.
+        db.session.execute(
+            update(Article).where(Article.id == article_id).values(comments_changed_at=utcnow())
+        )
+        db.session.commit()
+    try:
+        stamp_reads.clear()
+        after = reader.get(PAGE)
+        assert after.status_code == 200
+        assert len(stamp_reads) == 1, "SharedResponses' read of the stamp served the view too"
+        assert after.headers["ETag"] and after.data != b""
+        assert reader.get(PAGE).data == after.data
+        assert before  # the first answer was built and kept
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", count)
