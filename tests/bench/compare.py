@@ -1,7 +1,7 @@
 """`make bench`: the forum against a bare-Flask ceiling and Isso 0.14, under gunicorn, with wrk.
 
     .venv/bin/python tests/bench/compare.py [--duration S] [--rounds N] [--sizes 100,10000,100000]
-                                            [--no-readme] [--quick]
+                                            [--no-readme] [--quick] [--only posting|nginx]
 
 Everything runs on 127.0.0.1 on free ports; every server is stopped at the end, also
 on an error or Ctrl+C. Databases, Isso's configuration, the servers' logs and the
@@ -19,11 +19,15 @@ wrk specs go to test-artifacts/bench/; Isso's virtualenv is kept in .venv/isso.
    Forum posts are a browser's: each wrk request uses one of 40 sessions fetched
    beforehand (cookie, csrf_token, form_started) and a text never sent before; only
    302 answers count. Isso's posts are its own client's JSON; only 201 answers count.
+   In front of the same forum, nginx with deploy/'s site (deploy/nginx_site.py, as
+   deploy/cluster.py renders it: the microcache), and in the same nginx a second
+   server answering the article's address with the very bytes the microcache serves,
+   as a static file: the machine's own limit for that page.
 3. The forum with 100, 10,000 and 100,000 comments: page-1 (and last-page) latency
    at one connection (wrk -c1, p50).
 4. One report, printed and written into README.md's Performance section: each
-   scenario's requests per second and p50/p99, the latencies by size, and the
-   ratios against their targets.
+   scenario's requests per second, p50/p99 and the server's CPU time per answer, the
+   latencies by size, and the ratios against issue 16's targets.
 
 harness.py starts and stops servers and runs wrk (bench.lua); visitors.py prepares
 the posts. Exit status: 0 when everything ran (a missed target is reported, not failed);
@@ -539,15 +543,15 @@ def report(
         f"workers on 127.0.0.1; wrk -t{args.threads} -c{args.connections}, "
         f"{args.duration} s a round, the best of {args.rounds} round(s):",
         "",
-        "| scenario | bytes | answers | req/s | p50 ms | p99 ms |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| scenario | bytes | answers | req/s | p50 ms | p99 ms | server CPU ms |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
     for scenario in throughput.values():
         m = scenario.best
         size = f"{scenario.size:,}" if scenario.size else "–"
         lines.append(
             f"| {scenario.label} | {size} | {m.good:,} | {m.rps:,.1f} | {_ms(m.p50_ms)} "
-            f"| {_ms(m.p99_ms)} |"
+            f"| {_ms(m.p99_ms)} | {m.cpu_ms:.2f} |"
         )
     if by_size:
         lines += [
@@ -571,6 +575,8 @@ def report(
         )
     lines += [
         "",
+        "Server CPU ms: the CPU time of the server's processes (all workers, and nginx's "
+        "for the nginx rows) per answer, steadier than req/s on a shared machine. "
         "Run it with `make bench` (it installs Debian's wrk when missing, and Isso 0.14 into "
         "`.venv/isso`); tests/bench/compare.py says what each number measures. The forum's "
         "JSON thread is its first page of 50 comments; Isso's answer holds all "
