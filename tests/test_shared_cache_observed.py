@@ -5,52 +5,26 @@ out of date, the stamp read to find that out serves the rebuild too."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
 
-import pytest
-from flask import Flask
 from prometheus_client import REGISTRY
 from sqlalchemy import event, select, update
 
 from forum.extensions import db
-from forum.mail import wait_for_sender
 from forum.models import Article, utcnow
-from tests.conftest import make_app
 from tests.helpers import ARTICLE
+from tests.test_operations import json_log  # noqa: F401 - the fixture: JSON logs captured
 
 PAGE = f"/articles/{ARTICLE}"
 SHOW = {"endpoint": "articles.show", "method": "GET", "status": "200"}
-
-
-@pytest.fixture
-def logged_app(database_url: str) -> Iterator[tuple[Flask, io.StringIO]]:
-    """An app with FORUM_LOG_FORMAT=json, its log lines captured; the process's logging set-up
-    is put back afterwards."""
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    app = make_app(database_url, FORUM_LOG_FORMAT="json")
-    buffer = io.StringIO()
-    for handler in root.handlers:
-        if isinstance(handler, logging.StreamHandler):
-            handler.setStream(buffer)
-    try:
-        yield app, buffer
-    finally:
-        root.handlers[:], root.level = saved
-        assert wait_for_sender(app)
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _count(name: str, labels: dict[str, str]) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-def test_a_page_from_the_shared_cache_is_logged_and_counted(logged_app):
-    app, buffer = logged_app
+def test_a_page_from_the_shared_cache_is_logged_and_counted(json_log):  # noqa: F811
+    app, buffer = json_log
     through_flask = []
     app.before_request(lambda: through_flask.append(1))
     requests_before = _count("forum_http_requests_total", SHOW)

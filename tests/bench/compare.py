@@ -245,7 +245,7 @@ def start_nginx(servers: Servers, forum: Server) -> tuple[Server, Server]:
     with the very bytes the microcache serves, as a static file: the machine's own limit."""
     if str(ROOT) not in sys.path:  # run as a script, from tests/bench
         sys.path.append(str(ROOT))
-    from deploy.nginx_site import render_nginx_site
+    from deploy.nginx_site import render_nginx_main, render_nginx_site
 
     folder = WORK / "nginx"
     shutil.rmtree(folder, ignore_errors=True)
@@ -261,36 +261,24 @@ def start_nginx(servers: Servers, forum: Server) -> tuple[Server, Server]:
         access_log=str(folder / "access.log"),
     )
     (folder / "forum.conf").write_text(site)
-    temps = "\n".join(
-        f"    {kind}_temp_path {folder / 'temp' / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    # Started as root, nginx's workers would be www-data, who may not read this checkout.
-    user = "user root;" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(
-        f"""# Written by tests/bench/compare.py; the site: deploy/nginx/forum.conf.
-daemon off;
-{user}
-worker_processes {WORKERS};
-pid {folder / "nginx.pid"};
-error_log {folder / "error.log"} warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-{temps}
-    include {folder / "forum.conf"};
-    server {{
-        listen 127.0.0.1:{static_port};
-        access_log {folder / "static-access.log"} forum_json;  # as the site logs, alike
-        root {static};
-        location /articles/ {{ default_type "text/html; charset=utf-8"; }}
-    }}
+    (folder / "static-copy.conf").write_text(
+        f"""server {{
+    listen 127.0.0.1:{static_port};
+    access_log {folder / "static-access.log"} forum_json;  # as the site logs, alike
+    root {static};
+    location /articles/ {{ default_type "text/html; charset=utf-8"; }}
 }}
 """
     )
+    # Started as root, nginx's workers would be www-data, who may not read this checkout.
+    conf = render_nginx_main(
+        folder=folder,
+        sites=[folder / "forum.conf", folder / "static-copy.conf"],
+        error_log=folder / "error.log",
+        workers=WORKERS,
+        user="root" if os.geteuid() == 0 else None,
+    )
+    (folder / "nginx.conf").write_text(conf)
     (folder / "temp").mkdir()
     argv = ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
     checked = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
