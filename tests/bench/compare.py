@@ -539,7 +539,7 @@ def report(
         size = f"{scenario.size:,}" if scenario.size else "–"
         lines.append(
             f"| {scenario.label} | {size} | {m.good:,} | {m.rps:,.1f} | {_ms(m.p50_ms)} "
-            f"| {_ms(m.p99_ms)} | {m.cpu_ms:.2f} |"
+            f"| {_ms(m.p99_ms)} | {m.cpu_ms:.3f} |"
         )
     if by_size:
         lines += [

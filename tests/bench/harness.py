@@ -276,7 +276,7 @@ def measure(
             note = f" ({'; '.join(m.problems)})" if m.problems else ""
             log(
                 f"round {number}: {scenario.label}: {m.rps:,.1f} req/s, "
-                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms, CPU {m.cpu_ms:.1f} ms{note}"
+                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms, CPU {m.cpu_ms:.3f} ms{note}"
             )
     for scenario in scenarios:
         wait_idle(scenario.server)
