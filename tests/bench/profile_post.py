@@ -32,6 +32,7 @@ from pathlib import Path
 
 import flask_migrate
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from forum import create_app
 from forum.content import bundled_article_files, import_article
@@ -80,6 +81,7 @@ class Statements:
     def __init__(self) -> None:
         self.by_thread: Counter[str] = Counter()
         self.commits: Counter[str] = Counter()
+        self.flushes: Counter[str] = Counter()
         self.log: list[str] | None = None
 
     def statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
@@ -90,6 +92,9 @@ class Statements:
 
     def commit(self, conn) -> None:
         self.commits[threading.current_thread().name] += 1
+
+    def flush(self, session, context) -> None:
+        self.flushes[threading.current_thread().name] += 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", counts.statement)
     event.listen(engine, "commit", counts.commit)
+    event.listen(Session, "after_flush", counts.flush)
 
     client = app.test_client()
     page = client.get(ARTICLE, headers={"Origin": ORIGIN})
@@ -145,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for_sender(app)
     counts.by_thread.clear()
     counts.commits.clear()
+    counts.flushes.clear()
     if args.sql:
         counts.log = []
         post(10**6)
@@ -179,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.main_thread().name
     request_sql = counts.by_thread.pop(main_thread, 0) / args.posts
     other_sql = sum(counts.by_thread.values()) / args.posts
+    request_flushes = counts.flushes.pop(main_thread, 0) / args.posts
     request_commits = counts.commits.pop(main_thread, 0) / args.posts
     other_commits = sum(counts.commits.values()) / args.posts
     print(
@@ -186,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         f"mean {statistics.fmean(times):.2f} ms, CPU {cpu:.2f} ms (all threads); "
         f"SQL statements per post: request "
         f"{request_sql:.1f}, mail sender {other_sql:.1f}; commits per post: request "
-        f"{request_commits:.1f}, mail sender {other_commits:.1f}"
+        f"{request_commits:.1f}, mail sender {other_commits:.1f}; ORM flushes per post: "
+        f"request {request_flushes:.1f}"
     )
     if profiler and args.dump:
         profiler.dump_stats(args.dump)
