@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.nginx_site import render_nginx_site
+from deploy.nginx_site import render_nginx_main, render_nginx_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -283,28 +283,13 @@ class Cluster:
             access_log=str(self.logs / "nginx-access.log"),
         )
         (folder / "forum.conf").write_text(site)
-        user = f"user {self.nginx_user};" if self.nginx_user else ""
-        temps = "\n".join(
-            f"    {kind}_temp_path {temp / kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
         (folder / "nginx.conf").write_text(
-            f"""# Written by deploy/cluster.py (make cluster); the site: deploy/nginx/forum.conf.
-daemon off;
-{user}
-worker_processes 2;
-pid {folder / "nginx.pid"};
-error_log {self.logs / "nginx-error.log"} warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-{temps}
-    include {folder / "forum.conf"};
-}}
-"""
+            render_nginx_main(
+                folder=folder,
+                sites=[folder / "forum.conf"],
+                error_log=self.logs / "nginx-error.log",
+                user=self.nginx_user,
+            )
         )
         argv = ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
         subprocess.run([*argv, "-t", "-q"], check=True)

@@ -48,6 +48,39 @@ def render_nginx_site(
     return text
 
 
+def render_nginx_main(
+    *,
+    folder: Path,
+    sites: list[Path],
+    error_log: Path,
+    workers: int = 2,
+    user: str | None = None,
+) -> str:
+    """An nginx.conf that runs nginx in the foreground from `folder` (its pid and every
+    temporary path there) and includes `sites`: for `make cluster` and `make bench`."""
+    temps = "\n".join(
+        f"    {kind}_temp_path {folder / 'temp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    includes = "\n".join(f"    include {site};" for site in sites)
+    return f"""# Written by deploy/nginx_site.py; the site: deploy/nginx/forum.conf.
+daemon off;
+{f"user {user};" if user else ""}
+worker_processes {workers};
+pid {folder / "nginx.pid"};
+error_log {error_log} warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+{temps}
+{includes}
+}}
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listen", default="80")

@@ -49,7 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     # Inside ProxyFix, so that the forwarded host and scheme tell its kept answers apart.
-    app.wsgi_app = conditional.SharedResponses(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = conditional.SharedResponses(app.wsgi_app, app)  # type: ignore[method-assign]
     if proxies := app.config["FORUM_TRUSTED_PROXIES"]:
         # Only then is X-Forwarded-For the client's address (rate limits, retention).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -45,14 +45,14 @@ from forum.forgery import CROSS_SITE, CrossSiteRequest, period_start
 from forum.forms import HONEYPOT_FIELD, CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
-from forum.moderation.actions import submit_comment
-from forum.moderation.rules import Refused, Submission, form_age, sign_form_start
+from forum.moderation.posting import submit_comment
+from forum.moderation.rules import Refused, Submission
 from forum.paging import page_number
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.sanitize import render_comment
 from forum.security import whole_number
 from forum.settings import current_settings
-from forum.time_trap import start_age
+from forum.time_trap import form_age, sign_form_start, start_age
 
 bp = Blueprint("articles", __name__)
 

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, abort, current_app, g, request
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _STAMP = "forum.stamp"  # environ: the stamp this request read, and how to read it again
+_FRESH = "forum.fresh"  # environ: a stamp SharedResponses just read again, for the view
 SHARED = "forum.shared"  # environ: set when the answer is the one every cookie-less reader gets
 # A request with any of these may be answered for its sender alone.
 _PERSONAL = frozenset(
@@ -61,7 +61,16 @@ _ARTICLE_STAMP = select(
 _SITE_STAMP = select(func.max(Article.comments_changed_at))
 
 
-Check = Callable[[], Hashable]  # reads again what a response depends on
+@dataclass(frozen=True)
+class Check:
+    """Reads again what a response depends on. Two checks asking the same are equal, so
+    that a stamp SharedResponses read for a request serves that request's view too."""
+
+    read: Callable[..., Hashable]
+    args: tuple
+
+    def __call__(self) -> Hashable:
+        return self.read(*self.args)
 
 
 def _read_article(engine: Engine, slug: str) -> ArticleStamp | None:
@@ -78,27 +87,26 @@ def _read_site(engine: Engine) -> datetime:
         return connection.execute(_SITE_STAMP).scalar() or utcnow()
 
 
-def _depends_on(check: Check, value: Hashable) -> None:
-    """Note what this request's public response depends on, for SharedResponses."""
+def _read_once(check: Check) -> Hashable:
+    """The stamp `check` reads: SharedResponses' if it just read it for this request (a kept
+    answer found out of date), else one query; noted for SharedResponses either way."""
+    fresh = request.environ.pop(_FRESH, None)
+    value = fresh[1] if fresh is not None and fresh[0] == check else check()
     request.environ[_STAMP] = (check, value)
+    return value
 
 
 def article_stamp(slug: str) -> ArticleStamp:
     """The public article's stamp, or 404: one small query outside the ORM session (hot path)."""
-    check = partial(_read_article, db.engine, slug)
-    stamp = check()
+    stamp = _read_once(Check(_read_article, (db.engine, slug)))
     if stamp is None:
         abort(404)
-    _depends_on(check, stamp)
-    return stamp
+    return stamp  # type: ignore[return-value]
 
 
 def site_stamp() -> datetime:
     """When anything public on the site last changed."""
-    check = partial(_read_site, db.engine)
-    changed_at = check()
-    _depends_on(check, changed_at)
-    return changed_at
+    return _read_once(Check(_read_site, (db.engine,)))  # type: ignore[return-value]
 
 
 def change_key(key: str, changed_at: datetime) -> str:
@@ -176,24 +184,48 @@ def conditional_response(
 
 
 def _may_keep(period: int | None) -> None:
-    """Let SharedResponses keep this answer while what it depends on stays the same."""
+    """Let SharedResponses keep this answer while what it depends on stays the same (and,
+    for the article page, its form token's period)."""
     check, value = request.environ.get(_STAMP, (None, None))
     if check is None:
         return
-    if period is not None:  # the article page also changes with its form token's period
+    seconds = None
+    if period is not None:
         seconds = max(1, int(current_app.config["FORUM_FORM_STAMP_SECONDS"]))
+    route = request.url_rule.rule if request.url_rule else None
+    request.environ[SHARED] = (check, value, seconds, period, route, request.endpoint)
 
-        def check_period(check: Check = check) -> Hashable:
-            return check(), int(time.time()) // seconds * seconds
 
-        check, value = check_period, (value, period)
-    request.environ[SHARED] = (check, value)
+@dataclass(frozen=True)
+class Served:
+    """A request that SharedResponses answered from memory, past Flask and its hooks: what
+    the request log and the metrics need to know of it."""
+
+    environ: WSGIEnvironment
+    method: str
+    route: str | None  # the view's rule, as Flask matched it for the kept answer
+    endpoint: str | None
+    status: int
+    seconds: float  # from the request's arrival to its answer
+
+
+# Called for every answer from memory; returns headers to set on it (such as its own id).
+Listener = Callable[[Served], Iterable[tuple[str, str]]]
+
+
+def on_served(app: Flask, listener: Listener) -> None:
+    """Have `listener` see every request that SharedResponses answers from memory."""
+    app.extensions.setdefault("forum_served_listeners", []).append(listener)
 
 
 @dataclass
 class _Kept:
     check: Check
     value: Hashable
+    period_seconds: int | None  # the answer also changes with this period…
+    period: int | None  # …and was built in this one
+    route: str | None
+    endpoint: str | None
     status: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -230,9 +262,13 @@ class SharedResponses:
 
     MAX_KEPT = 64  # pages × sorts × hosts; a flood of odd query strings only clears it
 
-    def __init__(self, app: WSGIApplication) -> None:
+    def __init__(self, app: WSGIApplication, flask_app: Flask) -> None:
         self.app = app
         self.kept: dict[tuple, _Kept] = {}
+        # The request log and the metrics: such answers skip the hooks that count them.
+        self.listeners: list[Listener] = flask_app.extensions.setdefault(
+            "forum_served_listeners", []
+        )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] != "GET" or not _PERSONAL.isdisjoint(environ):
@@ -240,16 +276,23 @@ class SharedResponses:
         key = tuple(environ.get(name) for name in _KEY)
         kept = self.kept.get(key)
         if kept is not None:
+            arrived = time.perf_counter()
             now, commits = time.monotonic(), _Commits.count
             current = kept.commits == commits and now - kept.checked < RECHECK_SECONDS
             if not current:
                 try:
-                    current = kept.check() == kept.value
+                    value = kept.check()
                 except SQLAlchemyError:
-                    current = False  # the app answers, and says what went wrong
+                    value = None  # the app answers, and says what went wrong
+                else:  # if out of date, the view need not read it once more
+                    environ[_FRESH] = (kept.check, value)
+                current = value is not None and value == kept.value
                 kept.checked, kept.commits = now, commits
+            if current and kept.period_seconds is not None:
+                seconds = kept.period_seconds
+                current = int(time.time()) // seconds * seconds == kept.period
             if current:
-                start_response(kept.status, kept.headers)
+                start_response(kept.status, self._told(kept, environ, arrived))
                 return [kept.body]
             self.kept.pop(key, None)
         answer: dict = {}
@@ -278,6 +321,25 @@ class SharedResponses:
         # Current as of before the view read its stamp: a commit since means a re-check.
         self.kept[key] = _Kept(*shared, answer["status"], list(headers), data, started, commits)
         return [data]
+
+    def _told(self, kept: _Kept, environ: WSGIEnvironment, arrived: float) -> list:
+        """The kept headers, after every listener has seen the request (and replaced any
+        header it answers for itself, such as X-Request-ID)."""
+        if not self.listeners:
+            return kept.headers
+        served = Served(
+            environ,
+            environ["REQUEST_METHOD"],
+            kept.route,
+            kept.endpoint,
+            int(kept.status.partition(" ")[0]),
+            time.perf_counter() - arrived,
+        )
+        extra = [header for listener in self.listeners for header in listener(served)]
+        if not extra:
+            return kept.headers
+        replaced = {name.lower() for name, _ in extra}
+        return [h for h in kept.headers if h[0].lower() not in replaced] + extra
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -26,6 +26,7 @@ from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from forum.conditional import Served, on_served
 from forum.extensions import csrf, db
 from forum.models import Comment, CommentStatus, OutboxMessage, utcnow
 
@@ -123,16 +124,27 @@ def _start_timer() -> None:
     g.forum_started = time.perf_counter()
 
 
+def _count_request(endpoint: str | None, method: str, status: int, seconds: float | None) -> None:
+    # The route's endpoint, never the path: paths hold ids and slugs without bound.
+    endpoint = endpoint or "unmatched"
+    if endpoint in ("metrics.metrics", "static"):
+        return
+    REQUESTS.labels(endpoint, method, str(status)).inc()
+    if seconds is not None:
+        LATENCY.labels(endpoint).observe(seconds)
+
+
 def _count(response: Response) -> Response:
     started = g.pop("forum_started", None)
-    # The route's endpoint, never the path: paths hold ids and slugs without bound.
-    endpoint = request.endpoint or "unmatched"
-    if endpoint in ("metrics.metrics", "static"):
-        return response
-    REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-    if started is not None:
-        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+    seconds = time.perf_counter() - started if started is not None else None
+    _count_request(request.endpoint, request.method, response.status_code, seconds)
     return response
+
+
+def _served(served: Served) -> tuple[()]:
+    """A request answered from the shared responses in memory is counted as any other."""
+    _count_request(served.endpoint, served.method, served.status, served.seconds)
+    return ()
 
 
 def init_app(app: Flask) -> None:
@@ -140,3 +152,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.before_request(_start_timer)
     app.after_request(_count)
+    on_served(app, _served)

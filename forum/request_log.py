@@ -21,6 +21,8 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
+from forum.conditional import Served, on_served
+
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _REQUEST_ID = re.compile(r"^[\w.:-]{1,128}$")
 access_log = logging.getLogger("forum.access")
@@ -47,9 +49,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def request_id() -> str:
+def request_id(given: str | None = None) -> str:
     """nginx's id for this request, or a new one when the app is reached directly."""
-    given = request.headers.get("X-Request-ID", "")
+    if given is None:
+        given = request.headers.get("X-Request-ID", "")
     return given if _REQUEST_ID.match(given) else secrets.token_hex(16)
 
 
@@ -58,19 +61,44 @@ def _begin() -> None:
     g.log_started = time.perf_counter()
 
 
+def _log_request(
+    request_id: str,
+    method: str,
+    route: str | None,
+    endpoint: str | None,
+    status: int,
+    seconds: float | None,
+) -> None:
+    fields = {
+        "request_id": request_id,
+        "method": method,
+        "route": route,
+        "endpoint": endpoint,
+        "status": status,
+        "duration_ms": round(1000 * seconds, 2) if seconds is not None else None,
+    }
+    access_log.info("request", extra={"fields": fields})
+
+
 def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id") or request_id()
     started = g.get("log_started")
-    fields = {
-        "request_id": response.headers["X-Request-ID"],
-        "method": request.method,
-        "route": request.url_rule.rule if request.url_rule else None,
-        "endpoint": request.endpoint,
-        "status": response.status_code,
-        "duration_ms": round(1000 * (time.perf_counter() - started), 2) if started else None,
-    }
-    access_log.info("request", extra={"fields": fields})
+    _log_request(
+        response.headers["X-Request-ID"],
+        request.method,
+        request.url_rule.rule if request.url_rule else None,
+        request.endpoint,
+        response.status_code,
+        time.perf_counter() - started if started else None,
+    )
     return response
+
+
+def _served(served: Served) -> list[tuple[str, str]]:
+    """A request answered from the shared responses in memory gets its line (and its own id)."""
+    given = request_id(served.environ.get("HTTP_X_REQUEST_ID", ""))
+    _log_request(given, served.method, served.route, served.endpoint, served.status, served.seconds)
+    return [("X-Request-ID", given)]
 
 
 def configure_json_logging(app: Flask) -> None:
@@ -86,6 +114,7 @@ def configure_json_logging(app: Flask) -> None:
     # First of all: a request refused by another hook (CSRF, rate limit) still gets its id.
     app.before_request_funcs.setdefault(None, []).insert(0, _begin)
     app.after_request(_finish)
+    on_served(app, _served)
 
 
 def init_app(app: Flask) -> None:

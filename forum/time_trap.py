@@ -18,11 +18,32 @@ import math
 from datetime import timedelta
 
 from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from forum.conditional import RECHECK_SECONDS
 from forum.forgery import FormToken
-from forum.moderation.rules import form_age
+from forum.models import utcnow
 from forum.settings import current_settings
+
+
+def _form_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="comment-form-started")
+
+
+def sign_form_start() -> str:
+    """A token that says, signed, when the comment form was first served."""
+    return _form_signer().dumps(1)
+
+
+def form_age(token: str | None) -> timedelta | None:
+    """How long ago the form was first served; None if the token is missing or altered."""
+    if not token:
+        return None
+    try:
+        _, signed_at = _form_signer().loads(token, return_timestamp=True)
+    except BadData:
+        return None
+    return utcnow() - signed_at
 
 
 def shared_page_lag() -> int:

@@ -1,8 +1,9 @@
 """Everything that changes a comment's status, and the moderators' record of it.
 
-A new comment goes through `submit_comment`, which asks forum.moderation.rules for its
-first status. Moderators' actions go through `change_status`, the only function
-that writes `Comment.status`, and each leaves a ModerationEvent. The moderators'
+A new comment comes in through forum.moderation.posting, which asks
+forum.moderation.rules for its first status. Moderators' actions go through
+`change_status`, the only function that writes `Comment.status`, and each leaves a
+ModerationEvent. The moderators'
 other tools (readers' reports, edits, picks, notes, badges, closing an article)
 are here too, and leave one as well. Services here never commit: the caller
 does, once, so nothing is stored half-way.
@@ -10,8 +11,7 @@ does, once, so nothing is stored half-way.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -19,7 +19,6 @@ from forum import metrics, notifications
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import (
-    MAX_DEPTH,
     Article,
     AuthorRole,
     Block,
@@ -32,8 +31,6 @@ from forum.models import (
     Report,
     utcnow,
 )
-from forum.moderation.rules import Submission, screen
-from forum.sanitize import plain_name
 
 REJECT_REASONS = {
     "spam": "Spam",
@@ -44,73 +41,6 @@ REJECT_REASONS = {
     "private-information": "Private information",
     "other": "Other",
 }
-
-
-# How long after a comment the very same form, sent again, is taken as that comment.
-RESEND_WINDOW = timedelta(minutes=2)
-
-
-def submit_comment(sub: Submission) -> Comment:
-    """Screen a new comment and add it to the session; raises Refused instead of storing it.
-
-    The same form sent twice (a double click, or nginx handing a POST whose app server died
-    after saving it to the next server) gets the comment already stored, not a second copy
-    or a refusal: the person did post it, once.
-    """
-    # Names reach feeds and e-mails whose readers may render them as HTML: markup goes
-    # here, once, as WordPress strips it on saving (the form still shows what was typed).
-    sub = replace(sub, author_name=plain_name(sub.author_name))
-    if (stored := _resent(sub)) is not None:
-        return stored
-    screening = screen(sub)
-    status, reasons = screening.status, screening.reasons
-    parent = sub.parent
-    comment = Comment(
-        article=sub.article,
-        parent_id=parent.id if parent else None,
-        depth=min(parent.depth + 1, MAX_DEPTH) if parent else 1,
-        author_name=sub.author_name,
-        author_email=sub.author_email,
-        website=sub.website or None,
-        status=CommentStatus.PENDING,
-        screening_reasons="\n".join(reasons),
-        author_role=sub.author_role,
-        experience=sub.experience.build() if sub.experience else None,
-        notify_on_publish=sub.notify_on_publish,
-        notify_on_reply=sub.notify_on_reply,
-        ip=sub.ip,
-        user_agent=(sub.user_agent or "")[:400] or None,
-        created_at=sub.now,
-    )
-    set_comment_text(comment, sub.body, TextSource.NEW, decisions=screening.text_decisions)
-    db.session.add(comment)
-    db.session.flush()  # the id is needed for root_id
-    comment.root_id = parent.root_id if parent else comment.id
-    metrics.comment_posted(held=status is CommentStatus.PENDING)
-    if status is CommentStatus.PENDING:
-        notifications.held_for_review(comment)
-    else:
-        change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
-    return comment
-
-
-def _resent(sub: Submission) -> Comment | None:
-    """The comment this very submission already made, if it came in moments ago."""
-    parent_id = sub.parent.id if sub.parent else None
-    return db.session.scalar(
-        select(Comment)
-        .where(
-            Comment.article_id == sub.article.id,
-            Comment.body_digest == sub.body_digest,  # the index; then the exact text
-            Comment.body == sub.body,
-            Comment.author_email == sub.author_email,
-            Comment.author_name == sub.author_name,
-            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
-            Comment.created_at >= sub.now - RESEND_WINDOW,
-        )
-        .order_by(Comment.id.desc())
-        .limit(1)
-    )
 
 
 # What a status change is called when nothing more particular happened.

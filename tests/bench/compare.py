@@ -1,7 +1,7 @@
 """`make bench`: the forum against a bare-Flask ceiling and Isso 0.14, under gunicorn, with wrk.
 
     .venv/bin/python tests/bench/compare.py [--duration S] [--rounds N] [--sizes 100,10000,100000]
-                                            [--no-readme] [--quick]
+                                            [--no-readme] [--quick] [--only posting|nginx]
 
 Everything runs on 127.0.0.1 on free ports; every server is stopped at the end, also
 on an error or Ctrl+C. Databases, Isso's configuration, the servers' logs and the
@@ -19,11 +19,15 @@ wrk specs go to test-artifacts/bench/; Isso's virtualenv is kept in .venv/isso.
    Forum posts are a browser's: each wrk request uses one of 40 sessions fetched
    beforehand (cookie, csrf_token, form_started) and a text never sent before; only
    302 answers count. Isso's posts are its own client's JSON; only 201 answers count.
+   In front of the same forum, nginx with deploy/'s site (deploy/nginx_site.py, as
+   deploy/cluster.py renders it: the microcache), and in the same nginx a second
+   server answering the article's address with the very bytes the microcache serves,
+   as a static file: the machine's own limit for that page.
 3. The forum with 100, 10,000 and 100,000 comments: page-1 (and last-page) latency
    at one connection (wrk -c1, p50).
 4. One report, printed and written into README.md's Performance section: each
-   scenario's requests per second and p50/p99, the latencies by size, and the
-   ratios against their targets.
+   scenario's requests per second, p50/p99 and the server's CPU time per answer, the
+   latencies by size, and the ratios against issue 16's targets.
 
 harness.py starts and stops servers and runs wrk (bench.lua); visitors.py prepares
 the posts. Exit status: 0 when everything ran (a missed target is reported, not failed);
@@ -85,8 +89,17 @@ TARGETS = [
     ("forum article page / bare-Flask ceiling", 0.8, True),  # issue 16
     ("forum JSON thread / bare-Flask ceiling", 0.8, True),
     ("forum JSON thread / Isso thread", 50.0, True),
-    ("forum posting / Isso posting", 2.0, True),
+    ("forum posting / Isso posting", 1.0, True),
+    ("article through nginx's microcache / nginx static file", 0.7, True),
     ("page 1 at 100,000 / at 100 comments (p50)", 1.5, False),
+]
+# The scenarios each ratio divides, in the order of TARGETS (the last is by size).
+RATIOS = [
+    ("article", "ceiling-article"),
+    ("thread", "ceiling-thread"),
+    ("thread", "isso-thread"),
+    ("post", "isso-post"),
+    ("nginx-article", "nginx-static"),
 ]
 
 
@@ -223,6 +236,70 @@ def isso_post(isso: Server, payload: dict) -> Answer:
     )
 
 
+# --- nginx ----------------------------------------------------------------------------
+
+
+def start_nginx(servers: Servers, forum: Server) -> tuple[Server, Server]:
+    """deploy/'s nginx site (its microcache) in front of the forum, as deploy/cluster.py
+    renders it; and, in the same nginx, a second server that answers the article's address
+    with the very bytes the microcache serves, as a static file: the machine's own limit."""
+    if str(ROOT) not in sys.path:  # run as a script, from tests/bench
+        sys.path.append(str(ROOT))
+    from deploy.nginx_site import render_nginx_main, render_nginx_site
+
+    folder = WORK / "nginx"
+    shutil.rmtree(folder, ignore_errors=True)
+    static = folder / "static-copy"
+    (static / "articles").mkdir(parents=True)
+    (folder / "cache").mkdir()
+    micro_port, static_port = free_port(), free_port()
+    site = render_nginx_site(
+        listen=f"127.0.0.1:{micro_port}",
+        apps=[f"127.0.0.1:{forum.port}"],
+        static_root=ROOT / "static",
+        cache_dir=folder / "cache",
+        access_log=str(folder / "access.log"),
+    )
+    (folder / "forum.conf").write_text(site)
+    (folder / "static-copy.conf").write_text(
+        f"""server {{
+    listen 127.0.0.1:{static_port};
+    access_log {folder / "static-access.log"} forum_json;  # as the site logs, alike
+    root {static};
+    location /articles/ {{ default_type "text/html; charset=utf-8"; }}
+}}
+"""
+    )
+    # Started as root, nginx's workers would be www-data, who may not read this checkout.
+    conf = render_nginx_main(
+        folder=folder,
+        sites=[folder / "forum.conf", folder / "static-copy.conf"],
+        error_log=folder / "error.log",
+        workers=WORKERS,
+        user="root" if os.geteuid() == 0 else None,
+    )
+    (folder / "nginx.conf").write_text(conf)
+    (folder / "temp").mkdir()
+    argv = ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    checked = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
+    if checked.returncode:
+        raise BenchError(f"nginx refused its configuration:\n{checked.stderr}")
+    log_path = WORK / "nginx.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(
+            argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    micro = Server("nginx-microcache", micro_port, process, log_path)
+    servers.running.append(micro)
+    servers.wait_ready(micro, ARTICLE)
+    page = fetch(micro.url + ARTICLE)
+    (static / "articles" / SLUG).write_bytes(page.body)
+    copy = Server("nginx-static", static_port, process, log_path)
+    if fetch(copy.url + ARTICLE).body != page.body:
+        raise BenchError("nginx's static copy differs from the article it serves")
+    return micro, copy
+
+
 # --- The run --------------------------------------------------------------------------
 
 
@@ -316,6 +393,22 @@ def phase_one(
             write_post_spec("isso", f"/new?uri={ISSO_URI}", 201, i_sessions),
         ),
     }
+    fronts: list[Server] = []
+    if args.only in ("all", "nginx"):
+        micro, copy = start_nginx(servers, forum)
+        fronts.append(micro)
+        size = len(fetch(copy.url + ARTICLE).body)
+        reads["nginx-article"] = Scenario(
+            "forum article page through nginx's microcache", micro, ARTICLE, size=size
+        )
+        reads["nginx-static"] = Scenario(
+            "nginx: the same bytes as a static file", copy, ARTICLE, size=size
+        )
+    if args.only == "posting":
+        reads = {}
+    elif args.only == "nginx":
+        reads = {k: v for k, v in reads.items() if k.startswith("nginx")}
+        posts = {}
     log("warming up")
     warm_up(list(reads.values()))
     # Reads first: Isso publishes what is posted, which would grow its thread.
@@ -323,7 +416,7 @@ def phase_one(
         measure(list(group.values()), args.rounds, args.threads, args.connections, args.duration)
     everything = reads | posts
     problems = [p for s in everything.values() for p in s.problems]
-    for server in (forum, ceiling, isso):
+    for server in (*fronts, forum, ceiling, isso):
         problems += server_errors(server)
         servers.stop(server)
     return everything, problems
@@ -416,17 +509,16 @@ def report(
     t = {key: s.best for key, s in throughput.items()}
     small, large = min(args.sizes), max(args.sizes)
     ratios = [
-        (TARGETS[0], t["article"].rps / t["ceiling-article"].rps),
-        (TARGETS[1], t["thread"].rps / t["ceiling-thread"].rps),
-        (TARGETS[2], t["thread"].rps / t["isso-thread"].rps),
-        (TARGETS[3], t["post"].rps / t["isso-post"].rps),
+        (target, t[a].rps / t[b].rps)
+        for target, (a, b) in zip(TARGETS, RATIOS, strict=False)
+        if a in t and b in t
     ]
-    if small != large:
+    if small != large and by_size:
         page_one = by_size["article page 1"]
         name = f"page 1 at {large:,} / at {small:,} comments (p50)"
         ratios.append(
             (
-                (name, *TARGETS[4][1:]),
+                (name, *TARGETS[-1][1:]),
                 page_one[large].fastest.p50_ms / page_one[small].fastest.p50_ms,
             )
         )
@@ -439,24 +531,25 @@ def report(
         f"workers on 127.0.0.1; wrk -t{args.threads} -c{args.connections}, "
         f"{args.duration} s a round, the best of {args.rounds} round(s):",
         "",
-        "| scenario | bytes | answers | req/s | p50 ms | p99 ms |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| scenario | bytes | answers | req/s | p50 ms | p99 ms | server CPU ms |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
     for scenario in throughput.values():
         m = scenario.best
         size = f"{scenario.size:,}" if scenario.size else "–"
         lines.append(
             f"| {scenario.label} | {size} | {m.good:,} | {m.rps:,.1f} | {_ms(m.p50_ms)} "
-            f"| {_ms(m.p99_ms)} |"
+            f"| {_ms(m.p99_ms)} | {m.cpu_ms:.3f} |"
         )
-    lines += [
-        "",
-        f"Latency by the number of approved comments (p50 ms; wrk -t1 -c1, "
-        f"{args.size_duration} s a round, the best of {args.rounds}):",
-        "",
-        "| page | " + " | ".join(f"{n:,}" for n in args.sizes) + f" | {large:,} / {small:,} |",
-        "|---|" + "--:|" * (len(args.sizes) + 1),
-    ]
+    if by_size:
+        lines += [
+            "",
+            f"Latency by the number of approved comments (p50 ms; wrk -t1 -c1, "
+            f"{args.size_duration} s a round, the best of {args.rounds}):",
+            "",
+            "| page | " + " | ".join(f"{n:,}" for n in args.sizes) + f" | {large:,} / {small:,} |",
+            "|---|" + "--:|" * (len(args.sizes) + 1),
+        ]
     for label, row in by_size.items():
         cells = [_ms(row[n].fastest.p50_ms) for n in args.sizes]
         ratio = row[large].fastest.p50_ms / row[small].fastest.p50_ms
@@ -470,6 +563,8 @@ def report(
         )
     lines += [
         "",
+        "Server CPU ms: the CPU time of the server's processes (all workers, and nginx's "
+        "for the nginx rows) per answer, steadier than req/s on a shared machine. "
         "Run it with `make bench` (it installs Debian's wrk when missing, and Isso 0.14 into "
         "`.venv/isso`); tests/bench/compare.py says what each number measures. The forum's "
         "JSON thread is its first page of 50 comments; Isso's answer holds all "
@@ -519,10 +614,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="a short trial run (3 s, 1 round, small sizes)"
     )
+    parser.add_argument(
+        "--only",
+        choices=("all", "posting", "nginx"),
+        default="all",
+        help="only the two ways of posting, or the two nginx reads (no README), for profiling",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration = args.size_duration = 3
         args.rounds, args.sizes, args.no_readme = 1, "100,1000", True
+    if args.only != "all":
+        args.no_readme = True
     args.sizes = sorted({int(n.replace("_", "")) for n in args.sizes.split(",")})
     return args
 
@@ -544,8 +647,10 @@ def main(argv: list[str] | None = None) -> int:
         secret = secrets.token_urlsafe(32)
         dbs = build_databases(sorted({COMMENTS, *args.sizes}), secret)
         throughput, problems = phase_one(args, servers, dbs[COMMENTS], secret, isso_bin)
-        by_size, more = phase_two(args, servers, dbs, secret)
-        problems += more
+        by_size: dict[str, dict[int, Scenario]] = {}
+        if args.only == "all":
+            by_size, more = phase_two(args, servers, dbs, secret)
+            problems += more
         text = report(args, throughput, by_size, machine(isso_bin), code)
     except BenchError as error:
         log(f"BROKEN: {error}")

@@ -185,6 +185,7 @@ class Measure:
     p99_ms: float
     good: int  # answers as expected
     problems: list[str]
+    cpu_ms: float = 0.0  # the server's CPU time (all its processes) per answer as expected
 
 
 @dataclass
@@ -260,6 +261,7 @@ def measure(
     for number in range(1, rounds + 1):
         for scenario in scenarios:
             wait_idle(scenario.server)
+            cpu_before = _cpu_seconds(scenario.server)
             m = wrk(
                 scenario.url,
                 threads,
@@ -267,11 +269,14 @@ def measure(
                 seconds * scenario.stretch,
                 scenario.spec,
             )
+            wait_idle(scenario.server)  # what the load left queued counts too
+            if m.good:
+                m.cpu_ms = 1000 * (_cpu_seconds(scenario.server) - cpu_before) / m.good
             scenario.results.append(m)
             note = f" ({'; '.join(m.problems)})" if m.problems else ""
             log(
                 f"round {number}: {scenario.label}: {m.rps:,.1f} req/s, "
-                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms{note}"
+                f"p50 {m.p50_ms:.1f} ms, p99 {m.p99_ms:.1f} ms, CPU {m.cpu_ms:.3f} ms{note}"
             )
     for scenario in scenarios:
         wait_idle(scenario.server)
