@@ -3,21 +3,26 @@
 Each forum runs from this checkout on a fresh SQLite database in a temporary folder,
 served by gunicorn on a free loopback port, with the rate limits, the flood check and
 the "form sent too fast" check turned off so that the scanners' requests are not
-refused for being quick. Two forums, one after the other, so that what the scans of
-the moderation area change (closing an article, blocking the scanner's address,
-settings) cannot make the public forms refuse the other scans:
+refused for being quick. Three forums, scanned at the same time: one for the public
+scans, so that what the scans of the moderation area change (closing an article,
+blocking the scanner's address, settings) cannot make the public forms refuse them, and
+two for the moderation area, whose wapiti scan (the longest step) is split in two halves
+by module:
 
 - public: sqlmap tests the comment form (POST, with a fresh CSRF token for every
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
   sign-in and forgot-password forms; wapiti3 crawls and attacks the whole site as a
   visitor;
 - moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
-  crawls and attacks the whole site, moderation area (the team and account pages with
-  their forms too) included, signed in as an admin.
+  crawls the whole site, moderation area (the team and account pages with their forms
+  too) included, signed in as an admin, and attacks it with xss and permanentxss;
+- moderation-2: wapiti3 crawls the same, signed in as an admin, and attacks it with the
+  other modules.
 
 wapiti3 runs the modules xss, permanentxss, sql, csrf, exec, http_headers and csp only
-(never one that calls outside hosts). The server's own logs are read for unhandled
-exceptions and 5xx answers, which the contract rules out for any input.
+(never one that calls outside hosts), each on every page that its run crawled. The
+server's own logs are read for unhandled exceptions and 5xx answers, which the contract
+rules out for any input.
 
 Exit status: 0 when nothing was found, 1 when something was found, 2 when a scan could
 not run or did not finish (a time limit, a server that did not start, a forum that
@@ -64,6 +69,13 @@ SLUG = "ivig-for-lupus"
 ARTICLE_PATH = f"/articles/{SLUG}"
 
 WAPITI_MODULES = "xss,permanentxss,sql,csrf,exec,http_headers,csp"
+# The moderator's wapiti scan in two halves, each run on its own forum at the same time
+# (about two minutes each instead of four and a half one after the other). permanentxss
+# looks for what xss stored, so those two stay in one run.
+MODERATOR_MODULES = {
+    "moderation": "xss,permanentxss",
+    "moderation-2": "sql,csrf,exec,http_headers,csp",
+}
 MODERATOR_EMAIL = "security-scan@example.org"
 
 # The comment sqlmap sends; `SQLMAP_EVAL` makes every submission unique, so that the
@@ -510,6 +522,7 @@ class WapitiRun:
     cookie: str
     starts: list[str]
     excludes: list[str]
+    modules: str = WAPITI_MODULES
 
 
 def comment_form(browser: Browser) -> tuple[str, dict[str, str]]:
@@ -593,11 +606,13 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
     ]
 
 
-def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
+def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
+    """The scans of one of the two moderation forums (MODERATOR_MODULES)."""
     # One pending comment, so that the queue has a row to show from the start.
     if (status := post_plain_comment(base, "A first comment")) != 200:
         raise ScanError(f"posting a first comment answered {status}")
-    return [
+    modules = MODERATOR_MODULES[forum]
+    queue = [
         SqlmapTarget(
             "moderation-queue",
             "GET /moderation/?status=pending&page=1 (signed in)",
@@ -606,9 +621,12 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
             # Keep the moderator's cookie as given: the queue must be scanned signed in.
             extra=["--drop-set-cookie"],
         ),
+    ]
+    return [
+        *(queue if forum == "moderation" else []),
         WapitiRun(
-            "moderator",
-            "whole site signed in as a moderator (moderation area included)",
+            "moderator" if forum == "moderation" else "moderator-2",
+            f"whole site signed in as a moderator (moderation area included): {modules}",
             moderator_cookie,
             starts=[
                 "/moderation/",
@@ -628,6 +646,7 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
                 "/moderation/account/sign-out-everywhere",
                 "/moderation/team/*/sign-out",
             ],
+            modules=modules,
         ),
     ]
 
@@ -733,6 +752,7 @@ def wapiti_command(
     cookie: str,
     starts: list[str],
     excludes: list[str],
+    modules: str,
     scan_time: float,
     attack_time: float,
 ) -> list[str]:
@@ -744,7 +764,7 @@ def wapiti_command(
         "--scope",
         "folder",
         "-m",
-        WAPITI_MODULES,
+        modules,
         "--flush-session",
         "--store-session",
         str(workdir / "session"),
@@ -833,10 +853,10 @@ def run_wapiti(
     report = ARTIFACTS / f"wapiti-{name}.json"
     log_path = ARTIFACTS / f"wapiti-{name}.log"
     result.reports = [report, log_path]
-    modules = len(WAPITI_MODULES.split(","))
+    modules = len(run.modules.split(","))
     limit = deadline.limit(scan_time + modules * attack_time + 120)
     cmd = wapiti_command(
-        exe, base, name, run.cookie, run.starts, run.excludes, scan_time, attack_time
+        exe, base, name, run.cookie, run.starts, run.excludes, run.modules, scan_time, attack_time
     )
     code, result.seconds = run_logged(cmd, log_path, limit, scanner_environment())
     output = log_path.read_text(encoding="utf-8", errors="replace")
@@ -851,7 +871,7 @@ def run_wapiti(
         result.problems += problems
     if (
         code == 0
-        and name == "moderator"
+        and name.startswith("moderator")
         and not re.search(r"\] \[\+\] (GET|POST) \S+/moderation/", output)
     ):
         result.problems.append("the moderation area was not reached: was the session lost?")
@@ -958,7 +978,7 @@ def check_reach(
             f"the forum refused most of the {total} requests ({refused}): "
             "the scan reached little of the code under test"
         )
-    if forum.name == "moderation" and not still_signed_in(forum.base, step.cookie or ""):
+    if forum.name.startswith("moderation") and not still_signed_in(forum.base, step.cookie or ""):
         result.problems.append("the scan's moderator session no longer opens the queue")
     if forum.name == "public":
         status = post_plain_comment(forum.base, "Still open after a scan")
@@ -1021,7 +1041,7 @@ def main(argv: list[str] | None = None) -> int:
                 steps = public_plan(forum.base)
             else:
                 cookie = sign_in(forum.base, forum.password, forum.totp_secret).cookie_header()
-                steps = moderation_plan(forum.base, cookie)
+                steps = moderation_plan(forum.base, forum.name, cookie)
             for step in steps:
                 scanner = "sqlmap" if isinstance(step, SqlmapTarget) else "wapiti"
                 if args.only not in (None, scanner):
@@ -1059,9 +1079,9 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="forum-security-") as tmp,
         signals_stop_the_run(),
     ):
-        # The two forums are scanned at the same time: the scanners mostly wait for
-        # answers, so this nearly halves the time on two cores.
-        forums = [Forum(name, Path(tmp) / name) for name in ("public", "moderation")]
+        # The forums are scanned at the same time: the scanners mostly wait for answers,
+        # so this cuts the time to the longest scan's on two cores.
+        forums = [Forum(name, Path(tmp) / name) for name in ("public", *MODERATOR_MODULES)]
         threads = []
         try:
             for forum in forums:
@@ -1082,7 +1102,7 @@ def main(argv: list[str] | None = None) -> int:
             for thread in threads:
                 thread.join(30)
 
-    order = {"public": 0, "moderation": 1}
+    order = {name: i for i, name in enumerate(("public", *MODERATOR_MODULES))}
     results.sort(key=lambda r: order.get(r.forum, 2))  # stable: each forum's in its order
     text = summary(results, time.monotonic() - started, "; ".join(fatal) or None)
     (ARTIFACTS / "summary.txt").write_text(text + "\n", encoding="utf-8")
