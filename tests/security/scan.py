@@ -3,16 +3,16 @@
 Each forum runs from this checkout on a fresh SQLite database in a temporary folder,
 served by gunicorn on a free loopback port, with the rate limits, the flood check and
 the "form sent too fast" check turned off so that the scanners' requests are not
-refused for being quick. Three forums, scanned at the same time: one for the public
-scans, so that what the scans of the moderation area change (closing an article,
-blocking the scanner's address, settings) cannot make the public forms refuse them, and
-two for the moderation area, whose wapiti scan (the longest step) is split in two halves
-by module:
+refused for being quick. Four forums, scanned at the same time (the scanners mostly
+wait for answers): two for the public scans, so that what the scans of the moderation
+area change (closing an article, blocking the scanner's address, settings) cannot make
+the public forms refuse them, and two for the moderation area, whose wapiti scan (the
+longest step) is split in two halves by module; each scanner has a forum to itself:
 
 - public: sqlmap tests the comment form (POST, with a fresh CSRF token for every
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
-  sign-in and forgot-password forms; wapiti3 crawls and attacks the whole site as a
-  visitor;
+  sign-in and forgot-password forms;
+- public-2: wapiti3 crawls and attacks the whole site as a visitor;
 - moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
   crawls the whole site, moderation area (the team and account pages with their forms
   too) included, signed in as an admin, and attacks it with xss and permanentxss;
@@ -76,6 +76,7 @@ MODERATOR_MODULES = {
     "moderation": "xss,permanentxss",
     "moderation-2": "sql,csrf,exec,http_headers,csp",
 }
+FORUMS = ("public", "public-2", *MODERATOR_MODULES)
 MODERATOR_EMAIL = "security-scan@example.org"
 
 # The comment sqlmap sends; `SQLMAP_EVAL` makes every submission unique, so that the
@@ -551,14 +552,15 @@ def post_plain_comment(base: str, text: str) -> int:
     return 200 if stored else status
 
 
-def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
+def public_plan(base: str, forum: str) -> list[SqlmapTarget | WapitiRun]:
+    """sqlmap's targets on the forum "public", wapiti's visitor scan on "public-2"."""
     visitor = Browser(base)
     action, comment = comment_form(visitor)
     _action, login = visitor.form("/login", "/login")
     login.update(email="nobody@example.org", password="not-the-password")  # no lockout
     _action, forgot = visitor.form("/forgot-password", "/forgot-password")
     forgot.update(email="nobody@example.org")
-    return [
+    sqlmap = [
         SqlmapTarget(
             "comment-form",
             f"POST {action} ({', '.join(k for k in comment if k != 'csrf_token')})",
@@ -594,6 +596,8 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
             data=forgot,
             csrf_page="/forgot-password",
         ),
+    ]
+    wapiti = [
         WapitiRun(
             "visitor",
             "whole site as a visitor",
@@ -604,6 +608,7 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
             excludes=["/logout", "/manage/sign-out", "/moderation/*"],
         ),
     ]
+    return sqlmap if forum == "public" else wapiti
 
 
 def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
@@ -928,10 +933,10 @@ def fmt_seconds(seconds: float) -> str:
 
 def summary(results: list[Result], total: float, fatal: str | None) -> str:
     lines = [f"Security scan of throwaway forums on 127.0.0.1 ({fmt_seconds(total)} in all)", ""]
-    lines.append(f"{'scanner':8} {'forum':10} {'time':>7}  {'result':16} target")
+    lines.append(f"{'scanner':8} {'forum':12} {'time':>7}  {'result':16} target")
     for r in results:
         lines.append(
-            f"{r.scanner:8} {r.forum:10} {fmt_seconds(r.seconds):>7}  {r.verdict:16} {r.target}"
+            f"{r.scanner:8} {r.forum:12} {fmt_seconds(r.seconds):>7}  {r.verdict:16} {r.target}"
         )
     for r in results:
         if not (r.findings or r.problems or r.notes):
@@ -980,7 +985,7 @@ def check_reach(
         )
     if forum.name.startswith("moderation") and not still_signed_in(forum.base, step.cookie or ""):
         result.problems.append("the scan's moderator session no longer opens the queue")
-    if forum.name == "public":
+    if forum.name.startswith("public"):
         status = post_plain_comment(forum.base, "Still open after a scan")
         if status != 200:
             result.problems.append(
@@ -1037,8 +1042,8 @@ def main(argv: list[str] | None = None) -> int:
             say("starting a forum on a fresh database …")
             forum.start()
             say(f"serving on {forum.base}")
-            if forum.name == "public":
-                steps = public_plan(forum.base)
+            if forum.name.startswith("public"):
+                steps = public_plan(forum.base, forum.name)
             else:
                 cookie = sign_in(forum.base, forum.password, forum.totp_secret).cookie_header()
                 steps = moderation_plan(forum.base, forum.name, cookie)
@@ -1081,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         # The forums are scanned at the same time: the scanners mostly wait for answers,
         # so this cuts the time to the longest scan's on two cores.
-        forums = [Forum(name, Path(tmp) / name) for name in ("public", *MODERATOR_MODULES)]
+        forums = [Forum(name, Path(tmp) / name) for name in FORUMS]
         threads = []
         try:
             for forum in forums:
@@ -1102,7 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
             for thread in threads:
                 thread.join(30)
 
-    order = {name: i for i, name in enumerate(("public", *MODERATOR_MODULES))}
+    order = {name: i for i, name in enumerate(FORUMS)}
     results.sort(key=lambda r: order.get(r.forum, 2))  # stable: each forum's in its order
     text = summary(results, time.monotonic() - started, "; ".join(fatal) or None)
     (ARTIFACTS / "summary.txt").write_text(text + "\n", encoding="utf-8")
