@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from playwright.sync_api import Browser
 
@@ -55,31 +55,12 @@ class _SharedTemplates(BytecodeCache):
 
     Each test builds its own app, and each app its own Jinja environment, which would
     compile every template it renders again: that was about a third of a typical test's
-    time. A template's key holds its name, its source's checksum (Jinja's own) and the
-    environment's settings, so a changed template or setting is compiled afresh."""
+    time. Keyed as Jinja's own file cache is, by template name and source checksum (an
+    edited template is compiled afresh); every test app comes from create_app, so they
+    share one Jinja configuration."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
-
-    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str):
-        settings = (
-            environment.extensions.keys(),
-            environment.block_start_string,
-            environment.variable_start_string,
-            environment.comment_start_string,
-            environment.line_statement_prefix,
-            environment.trim_blocks,
-            environment.lstrip_blocks,
-            environment.newline_sequence,
-            environment.keep_trailing_newline,
-            environment.optimized,
-            environment.is_async,
-            environment.finalize is None,
-        )
-        key = self.get_cache_key(f"{sorted(settings[0])}{settings[1:]}:{name}", filename)
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if (code := self.compiled.get(bucket.key)) is not None:
@@ -167,7 +148,8 @@ class _PostgresCopies:
 
     def take(self) -> str:
         """A fresh copy's URL; the next one is started at once."""
-        name, self.spare = self.spare.result(), self.worker.submit(self._create)
+        name = self.spare.result()
+        self.spare = self.worker.submit(self._create)
         return f"{self.admin_url}/{name}"
 
     def give_back(self, url: str) -> None:
