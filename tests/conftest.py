@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import flask_migrate
@@ -13,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from playwright.sync_api import Browser
 
 from forum import create_app
@@ -47,8 +50,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+class _SharedTemplates(BytecodeCache):
+    """Compiled templates kept in memory for the whole run, shared by every test's app.
+
+    Each test builds its own app, and each app its own Jinja environment, which would
+    compile every template it renders again: that was about a third of a typical test's
+    time. Keyed as Jinja's own file cache is, by template name and source checksum (an
+    edited template is compiled afresh); every test app comes from create_app, so they
+    share one Jinja configuration."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_shared_templates = _SharedTemplates()
+
+
 def make_app(url: str, **config: object) -> Flask:
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **config})
+    app.jinja_env.bytecode_cache = _shared_templates
+    return app
 
 
 def _migrate_and_seed(url: str) -> None:
@@ -97,6 +125,49 @@ def postgres_template(postgres_admin_url: str) -> str:
     return "forum_template"
 
 
+class _PostgresCopies:
+    """Copies of the template database, each made one test ahead and dropped after its
+    test, by one background thread: PostgreSQL copies and drops while the test before
+    runs, instead of in between. Every test still gets a database of its own."""
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        self.admin_url, self.template = admin_url, template
+        self.engine = _admin_engine(admin_url)
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="postgres-copies")
+        self.spare: Future[str] = self.worker.submit(self._create)
+
+    def _create(self) -> str:
+        name = f"forum_test_{os.getpid()}_{next(_database_numbers)}"
+        with self.engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE {self.template}'))
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def take(self) -> str:
+        """A fresh copy's URL; the next one is started at once."""
+        name = self.spare.result()
+        self.spare = self.worker.submit(self._create)
+        return f"{self.admin_url}/{name}"
+
+    def give_back(self, url: str) -> None:
+        self.worker.submit(self._drop, url.rsplit("/", 1)[1])
+
+    def close(self) -> None:
+        self.worker.submit(self._drop, self.spare.result())
+        self.worker.shutdown(wait=True)
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_admin_url: str, postgres_template: str) -> Iterator[_PostgresCopies]:
+    copies = _PostgresCopies(postgres_admin_url, postgres_template)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database, migrated and holding the bundled article, for one test."""
@@ -105,16 +176,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    admin_url = request.getfixturevalue("postgres_admin_url")
-    name = f"forum_test_{os.getpid()}_{next(_database_numbers)}"
-    engine = _admin_engine(admin_url)
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE {template}'))
-    yield f"{admin_url}/{name}"
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    copies: _PostgresCopies = request.getfixturevalue("postgres_copies")
+    url = copies.take()
+    yield url
+    copies.give_back(url)
 
 
 @pytest.fixture

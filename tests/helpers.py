@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from werkzeug.test import TestResponse
 
@@ -62,6 +63,19 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
     return match.group(1)
 
 
+def session_csrf_token(client: FlaskClient, path: str) -> str:
+    """A token for a moderator's (session-bound) form: signed from the secret that a page
+    already put in this client's session, as any page of the session would carry it, or
+    read from `path` when none has yet. Saves rendering a whole page for each action."""
+    with client.session_transaction() as stored:
+        secret = stored.get("csrf_token")
+    if secret is None:
+        return csrf_token(client, path)
+    with client.application.test_request_context():
+        session["csrf_token"] = secret
+        return generate_csrf()
+
+
 def comment_form(
     client: FlaskClient, slug: str = ARTICLE, reply_to: int | None = None, script: bool = True
 ) -> dict:
@@ -110,7 +124,7 @@ def sign_in(client: FlaskClient, email: str = MODERATOR_EMAIL, password: str = M
 
 
 def moderate(client: FlaskClient, cid: int, action: str) -> TestResponse:
-    token = csrf_token(client, "/moderation/")
+    token = session_csrf_token(client, "/moderation/")
     return client.post(f"/moderation/comments/{cid}/{action}", data={"csrf_token": token})
 
 

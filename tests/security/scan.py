@@ -3,21 +3,26 @@
 Each forum runs from this checkout on a fresh SQLite database in a temporary folder,
 served by gunicorn on a free loopback port, with the rate limits, the flood check and
 the "form sent too fast" check turned off so that the scanners' requests are not
-refused for being quick. Two forums, one after the other, so that what the scans of
-the moderation area change (closing an article, blocking the scanner's address,
-settings) cannot make the public forms refuse the other scans:
+refused for being quick. Four forums, scanned at the same time (the scanners mostly
+wait for answers): two for the public scans, so that what the scans of the moderation
+area change (closing an article, blocking the scanner's address, settings) cannot make
+the public forms refuse them, and two for the moderation area, whose wapiti scan (the
+longest step) is split in two halves by module; each scanner has a forum to itself:
 
 - public: sqlmap tests the comment form (POST, with a fresh CSRF token for every
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
-  sign-in and forgot-password forms; wapiti3 crawls and attacks the whole site as a
-  visitor;
+  sign-in and forgot-password forms;
+- public-2: wapiti3 crawls and attacks the whole site as a visitor;
 - moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
-  crawls and attacks the whole site, moderation area (the team and account pages with
-  their forms too) included, signed in as an admin.
+  crawls the whole site, moderation area (the team and account pages with their forms
+  too) included, signed in as an admin, and attacks it with xss and permanentxss;
+- moderation-2: wapiti3 crawls the same, signed in as an admin, and attacks it with the
+  other modules.
 
 wapiti3 runs the modules xss, permanentxss, sql, csrf, exec, http_headers and csp only
-(never one that calls outside hosts). The server's own logs are read for unhandled
-exceptions and 5xx answers, which the contract rules out for any input.
+(never one that calls outside hosts), each on every page that its run crawled. The
+server's own logs are read for unhandled exceptions and 5xx answers, which the contract
+rules out for any input.
 
 Exit status: 0 when nothing was found, 1 when something was found, 2 when a scan could
 not run or did not finish (a time limit, a server that did not start, a forum that
@@ -64,6 +69,14 @@ SLUG = "ivig-for-lupus"
 ARTICLE_PATH = f"/articles/{SLUG}"
 
 WAPITI_MODULES = "xss,permanentxss,sql,csrf,exec,http_headers,csp"
+# The moderator's wapiti scan in two halves, each run on its own forum at the same time
+# (about two minutes each instead of four and a half one after the other). permanentxss
+# looks for what xss stored, so those two stay in one run.
+MODERATOR_MODULES = {
+    "moderation": "xss,permanentxss",
+    "moderation-2": "sql,csrf,exec,http_headers,csp",
+}
+FORUMS = ("public", "public-2", *MODERATOR_MODULES)
 MODERATOR_EMAIL = "security-scan@example.org"
 
 # The comment sqlmap sends; `SQLMAP_EVAL` makes every submission unique, so that the
@@ -510,6 +523,7 @@ class WapitiRun:
     cookie: str
     starts: list[str]
     excludes: list[str]
+    modules: str = WAPITI_MODULES
 
 
 def comment_form(browser: Browser) -> tuple[str, dict[str, str]]:
@@ -538,14 +552,15 @@ def post_plain_comment(base: str, text: str) -> int:
     return 200 if stored else status
 
 
-def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
+def public_plan(base: str, forum: str) -> list[SqlmapTarget | WapitiRun]:
+    """sqlmap's targets on the forum "public", wapiti's visitor scan on "public-2"."""
     visitor = Browser(base)
     action, comment = comment_form(visitor)
     _action, login = visitor.form("/login", "/login")
     login.update(email="nobody@example.org", password="not-the-password")  # no lockout
     _action, forgot = visitor.form("/forgot-password", "/forgot-password")
     forgot.update(email="nobody@example.org")
-    return [
+    sqlmap = [
         SqlmapTarget(
             "comment-form",
             f"POST {action} ({', '.join(k for k in comment if k != 'csrf_token')})",
@@ -581,6 +596,8 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
             data=forgot,
             csrf_page="/forgot-password",
         ),
+    ]
+    wapiti = [
         WapitiRun(
             "visitor",
             "whole site as a visitor",
@@ -591,13 +608,16 @@ def public_plan(base: str) -> list[SqlmapTarget | WapitiRun]:
             excludes=["/logout", "/manage/sign-out", "/moderation/*"],
         ),
     ]
+    return sqlmap if forum == "public" else wapiti
 
 
-def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
+def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
+    """The scans of one of the two moderation forums (MODERATOR_MODULES)."""
     # One pending comment, so that the queue has a row to show from the start.
     if (status := post_plain_comment(base, "A first comment")) != 200:
         raise ScanError(f"posting a first comment answered {status}")
-    return [
+    modules = MODERATOR_MODULES[forum]
+    queue = [
         SqlmapTarget(
             "moderation-queue",
             "GET /moderation/?status=pending&page=1 (signed in)",
@@ -606,9 +626,12 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
             # Keep the moderator's cookie as given: the queue must be scanned signed in.
             extra=["--drop-set-cookie"],
         ),
+    ]
+    return [
+        *(queue if forum == "moderation" else []),
         WapitiRun(
-            "moderator",
-            "whole site signed in as a moderator (moderation area included)",
+            "moderator" if forum == "moderation" else "moderator-2",
+            f"whole site signed in as a moderator (moderation area included): {modules}",
             moderator_cookie,
             starts=[
                 "/moderation/",
@@ -628,6 +651,7 @@ def moderation_plan(base: str, moderator_cookie: str) -> list[SqlmapTarget | Wap
                 "/moderation/account/sign-out-everywhere",
                 "/moderation/team/*/sign-out",
             ],
+            modules=modules,
         ),
     ]
 
@@ -733,6 +757,7 @@ def wapiti_command(
     cookie: str,
     starts: list[str],
     excludes: list[str],
+    modules: str,
     scan_time: float,
     attack_time: float,
 ) -> list[str]:
@@ -744,7 +769,7 @@ def wapiti_command(
         "--scope",
         "folder",
         "-m",
-        WAPITI_MODULES,
+        modules,
         "--flush-session",
         "--store-session",
         str(workdir / "session"),
@@ -833,10 +858,10 @@ def run_wapiti(
     report = ARTIFACTS / f"wapiti-{name}.json"
     log_path = ARTIFACTS / f"wapiti-{name}.log"
     result.reports = [report, log_path]
-    modules = len(WAPITI_MODULES.split(","))
+    modules = len(run.modules.split(","))
     limit = deadline.limit(scan_time + modules * attack_time + 120)
     cmd = wapiti_command(
-        exe, base, name, run.cookie, run.starts, run.excludes, scan_time, attack_time
+        exe, base, name, run.cookie, run.starts, run.excludes, run.modules, scan_time, attack_time
     )
     code, result.seconds = run_logged(cmd, log_path, limit, scanner_environment())
     output = log_path.read_text(encoding="utf-8", errors="replace")
@@ -851,7 +876,7 @@ def run_wapiti(
         result.problems += problems
     if (
         code == 0
-        and name == "moderator"
+        and name.startswith("moderator")
         and not re.search(r"\] \[\+\] (GET|POST) \S+/moderation/", output)
     ):
         result.problems.append("the moderation area was not reached: was the session lost?")
@@ -908,10 +933,10 @@ def fmt_seconds(seconds: float) -> str:
 
 def summary(results: list[Result], total: float, fatal: str | None) -> str:
     lines = [f"Security scan of throwaway forums on 127.0.0.1 ({fmt_seconds(total)} in all)", ""]
-    lines.append(f"{'scanner':8} {'forum':10} {'time':>7}  {'result':16} target")
+    lines.append(f"{'scanner':8} {'forum':12} {'time':>7}  {'result':16} target")
     for r in results:
         lines.append(
-            f"{r.scanner:8} {r.forum:10} {fmt_seconds(r.seconds):>7}  {r.verdict:16} {r.target}"
+            f"{r.scanner:8} {r.forum:12} {fmt_seconds(r.seconds):>7}  {r.verdict:16} {r.target}"
         )
     for r in results:
         if not (r.findings or r.problems or r.notes):
@@ -958,9 +983,9 @@ def check_reach(
             f"the forum refused most of the {total} requests ({refused}): "
             "the scan reached little of the code under test"
         )
-    if forum.name == "moderation" and not still_signed_in(forum.base, step.cookie or ""):
+    if forum.name.startswith("moderation") and not still_signed_in(forum.base, step.cookie or ""):
         result.problems.append("the scan's moderator session no longer opens the queue")
-    if forum.name == "public":
+    if forum.name.startswith("public"):
         status = post_plain_comment(forum.base, "Still open after a scan")
         if status != 200:
             result.problems.append(
@@ -1017,11 +1042,11 @@ def main(argv: list[str] | None = None) -> int:
             say("starting a forum on a fresh database …")
             forum.start()
             say(f"serving on {forum.base}")
-            if forum.name == "public":
-                steps = public_plan(forum.base)
+            if forum.name.startswith("public"):
+                steps = public_plan(forum.base, forum.name)
             else:
                 cookie = sign_in(forum.base, forum.password, forum.totp_secret).cookie_header()
-                steps = moderation_plan(forum.base, cookie)
+                steps = moderation_plan(forum.base, forum.name, cookie)
             for step in steps:
                 scanner = "sqlmap" if isinstance(step, SqlmapTarget) else "wapiti"
                 if args.only not in (None, scanner):
@@ -1059,9 +1084,9 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="forum-security-") as tmp,
         signals_stop_the_run(),
     ):
-        # The two forums are scanned at the same time: the scanners mostly wait for
-        # answers, so this nearly halves the time on two cores.
-        forums = [Forum(name, Path(tmp) / name) for name in ("public", "moderation")]
+        # The forums are scanned at the same time: the scanners mostly wait for answers,
+        # so this cuts the time to the longest scan's on two cores.
+        forums = [Forum(name, Path(tmp) / name) for name in FORUMS]
         threads = []
         try:
             for forum in forums:
@@ -1082,7 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
             for thread in threads:
                 thread.join(30)
 
-    order = {"public": 0, "moderation": 1}
+    order = {name: i for i, name in enumerate(FORUMS)}
     results.sort(key=lambda r: order.get(r.forum, 2))  # stable: each forum's in its order
     text = summary(results, time.monotonic() - started, "; ".join(fatal) or None)
     (ARTIFACTS / "summary.txt").write_text(text + "\n", encoding="utf-8")
