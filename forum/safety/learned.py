@@ -95,12 +95,10 @@ def load(path: Path = WEIGHTS) -> Model:
 
 
 def scored_sentences(
-    text: str, sentences: Iterable[tuple[int, int]], taken: list[tuple[int, int]], model: Model
+    text: str, sentences: Iterable[tuple[int, int]], model: Model
 ) -> Iterator[tuple[float, list[tuple[str, int, int]]]]:
-    """Each sentence no lexicon sign touched, with its score and its words."""
+    """Each sentence with its score and its words."""
     for start, end in sentences:
-        if any(s < end and e > start for s, e in taken):
-            continue
         if words := tokens(text, start, end):
             yield score(model, sentence_features(words, model.chars)), words
 
@@ -116,14 +114,13 @@ def current_spans(
 def find(
     text: str,
     sentences: Iterable[tuple[int, int]],
-    taken: list[tuple[int, int]],
     is_current: Callable[[int, int], bool],
     model: Model | None = None,
 ) -> list[Finding]:
-    """Learned findings in the first sentence that scores enough and passes the context
-    test, or none."""
+    """Learned findings in the first of `sentences` (those no lexicon sign touched) that
+    scores enough and passes the context test, or none."""
     model = model or load()
-    for value, words in scored_sentences(text, sentences, taken, model):
+    for value, words in scored_sentences(text, sentences, model):
         if value >= model.threshold and (spans := current_spans(model, words, is_current)):
             said = ", ".join(f"“{text[s:e]}”" for s, e in sorted(spans))
             label = f"warning signs in words like {said} (learned)"

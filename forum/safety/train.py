@@ -35,7 +35,7 @@ from pathlib import Path
 from types import ModuleType
 
 from forum.safety import learned
-from forum.safety.urgent import rule_findings
+from forum.safety.urgent import rule_findings, untouched_sentences
 
 DATA = Path(__file__).parents[2] / "tests" / "data"
 FILES = [DATA / "urgent_symptoms.tsv", *sorted((DATA / "tuning").glob("urgent*.tsv"))]
@@ -117,8 +117,8 @@ def best_score(post: Post, model: learned.Model, alone: bool) -> float:
     story, found, taken = rule_findings(post.text)
     if found and not alone:
         return math.inf  # the rules fire
-    sentences = [(s, e) for s, e, _ in story.sentences.spans]
-    scored = learned.scored_sentences(story.text, sentences, [] if alone else taken, model)
+    sentences = untouched_sentences(story, [] if alone else taken)
+    scored = learned.scored_sentences(story.text, sentences, model)
     return max(
         (v for v, words in scored if learned.current_spans(model, words, story.is_current)),
         default=-math.inf,
@@ -213,8 +213,8 @@ def blind_check(chars: tuple[int, int], l2: float, threshold: float) -> None:
         story = old._Story(post.text.translate(old.QUOTES))
         matched = [m.span() for _, _, pattern in old.SYMPTOMS for m in pattern.finditer(story.text)]
         rules = any(story.is_current(*span) for span in matched)
-        sentences = [(s, e) for s, e, _ in story.sentences.spans]
-        both = rules or bool(learned.find(story.text, sentences, matched, story.is_current, model))
+        sentences = untouched_sentences(story, matched)
+        both = rules or bool(learned.find(story.text, sentences, story.is_current, model))
         tally["rules", post.fire] += rules
         tally["both", post.fire] += both
         tally["posts", post.fire] += 1

@@ -377,12 +377,18 @@ def rule_findings(text: str) -> tuple[_Story, list[Finding], list[tuple[int, int
     return story, found, [span for _, _, span in matched]
 
 
+def untouched_sentences(story: _Story, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences where the lexicon matched nothing: the learned layer's to judge."""
+    touched = {story.sentences.at(pos)[0] for start, end in taken for pos in (start, end - 1)}
+    return [(s, e) for s, e, _ in story.sentences.spans if s not in touched]
+
+
 def learned_findings(
     story: _Story, taken: list[tuple[int, int]], model: learned.Model | None = None
 ) -> list[Finding]:
     """The learned layer, asked only where the lexicon matched nothing."""
-    sentences = [(s, e) for s, e, _ in story.sentences.spans]
-    return learned.find(story.text, sentences, taken, story.is_current, model)
+    sentences = untouched_sentences(story, taken)
+    return learned.find(story.text, sentences, story.is_current, model)
 
 
 def find_urgent_symptoms(text: str) -> list[Finding]:
