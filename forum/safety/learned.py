@@ -1,5 +1,6 @@
-"""The learned layer of the urgent-symptom check: a logistic regression over word and
-character n-grams, for warning signs told in words the lexicon does not know.
+"""The learned layer of the urgent-symptom check: a logistic regression over words and
+word pairs (character n-grams can be switched on; cross-validation left them off), for
+warning signs told in words the lexicon does not know.
 
 It only adds: it is asked about a comment only when the rules found nothing, only about
 sentences where no sign of the lexicon matched at all (the rules own those, context
