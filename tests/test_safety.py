@@ -14,7 +14,9 @@ from forum.safety import (
     find_medical_advice,
     find_private_details,
     find_urgent_symptoms,
+    learned,
 )
+from forum.safety.urgent import learned_findings, rule_findings
 
 DATA = Path(__file__).parent / "data"
 PRIVATE_KINDS = {"phone", "email", "street_address", "date_of_birth", "record_number"}
@@ -248,6 +250,52 @@ def test_harmless_numbers_near_private_words_stay_quiet():
 def test_a_question_about_my_own_symptom_still_fires():
     assert find_urgent_symptoms("is it normal that my chest is tight?")
     assert not find_urgent_symptoms("does anyone get chest pain on IVIG?")
+
+
+# --- the learned layer ------------------------------------------------------------------
+
+# Written for this test, in words the lexicon does not know.
+NEW_WORDS = "my son is grey and clammy and keeps being sick since the drip came out"
+
+
+def learned_score(text: str) -> float:
+    model = learned.load()
+    return learned.score(
+        model, learned.sentence_features(learned.tokens(text, 0, len(text)), model.chars)
+    )
+
+
+def test_the_learned_layer_catches_words_the_lexicon_lacks_and_shows_them():
+    _, found, matched = rule_findings(NEW_WORDS)
+    assert found == [] and matched == []
+    findings = find_urgent_symptoms(NEW_WORDS)
+    assert findings and {f.kind for f in findings} == {"learned"}
+    shown = [NEW_WORDS[f.start : f.end] for f in findings]
+    assert "grey" in shown
+    assert findings[0].label.endswith("(learned)")
+    assert all(f"“{words}”" in findings[0].label for words in shown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son is not grey or clammy and hasn't been sick since the drip came out",
+        "last year my son was grey and clammy and kept being sick when the drip came out",
+        "if my son goes grey and clammy and keeps being sick, what do we do",
+    ],
+    ids=["negation", "past", "hypothetical"],
+)
+def test_the_learned_layer_obeys_the_rules_context(text: str):
+    assert learned_score(text) >= learned.load().threshold  # the words alone would fire
+    assert find_urgent_symptoms(text) == []
+
+
+def test_the_learned_layer_leaves_a_sentence_the_lexicon_matched_to_the_rules():
+    text = "my son had chest pain years ago but he is grey and clammy since the drip came out"
+    story, found, matched = rule_findings(text)
+    assert found == [] and matched  # chest pain, told as past
+    assert learned_findings(story, [])  # the layer alone would fire
+    assert find_urgent_symptoms(text) == []
 
 
 # --- hostile and odd input -------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from forum.safety import learned
 from forum.safety.signs import CANT as _CANT
 from forum.safety.signs import PEED as _PEED
 from forum.safety.signs import SYMPTOMS
@@ -361,13 +362,38 @@ class _Story:
         return not (told_past and not now)
 
 
-def find_urgent_symptoms(text: str) -> list[Finding]:
-    """Warning signs the article says need help at once, described as happening now."""
+def rule_findings(text: str) -> tuple[_Story, list[Finding], list[tuple[int, int]]]:
+    """The lexicon in context: the story, the signs happening now, and every span the
+    lexicon matched, current or not (the learned layer keeps out of those)."""
     story = _Story(text.translate(QUOTES))
-    found = [
-        Finding(kind, label, m.start(), m.end())
+    matched = [
+        (kind, label, m.span())
         for kind, label, pattern in SYMPTOMS
         for m in pattern.finditer(story.text)
-        if story.is_current(m.start(), m.end())
     ]
+    found = [
+        Finding(kind, label, *span) for kind, label, span in matched if story.is_current(*span)
+    ]
+    return story, found, [span for _, _, span in matched]
+
+
+def untouched_sentences(story: _Story, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences where the lexicon matched nothing: the learned layer's to judge."""
+    touched = {story.sentences.at(pos)[0] for start, end in taken for pos in (start, end - 1)}
+    return [(s, e) for s, e, _ in story.sentences.spans if s not in touched]
+
+
+def learned_findings(
+    story: _Story, taken: list[tuple[int, int]], model: learned.Model | None = None
+) -> list[Finding]:
+    """The learned layer, asked only where the lexicon matched nothing."""
+    sentences = untouched_sentences(story, taken)
+    return learned.find(story.text, sentences, story.is_current, model)
+
+
+def find_urgent_symptoms(text: str) -> list[Finding]:
+    """Warning signs the article says need help at once, described as happening now."""
+    story, found, taken = rule_findings(text)
+    if not found:
+        found = learned_findings(story, taken)
     return dedupe(found)
