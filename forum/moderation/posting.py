@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from forum import metrics, notifications
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
@@ -77,19 +75,11 @@ def submit_comment(sub: Submission) -> Comment:
 
 
 def _resent(sub: Submission) -> Comment | None:
-    """The comment this very submission already made, if it came in moments ago."""
-    parent_id = sub.parent.id if sub.parent else None
-    return db.session.scalar(
-        select(Comment)
-        .where(
-            Comment.article_id == sub.article.id,
-            Comment.body_digest == sub.body_digest,  # the index; then the exact text
-            Comment.body == sub.body,
-            Comment.author_email == sub.author_email,
-            Comment.author_name == sub.author_name,
-            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
-            Comment.created_at >= sub.now - RESEND_WINDOW,
-        )
-        .order_by(Comment.id.desc())
-        .limit(1)
+    """The comment this very form already made, if it came in moments ago."""
+    earlier = sub.said_before  # the same text from this person, asked once for the rules too
+    same_form = earlier is not None and (
+        (earlier.body, earlier.author_email, earlier.author_name, earlier.parent_id)
+        == (sub.body, sub.author_email, sub.author_name, sub.parent.id if sub.parent else None)
+        and earlier.created_at >= sub.now - RESEND_WINDOW
     )
+    return earlier if same_form else None
