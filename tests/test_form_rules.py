@@ -206,6 +206,24 @@ def test_flooding_from_one_ip_or_email_gets_429_with_text_kept(app, client):
     assert fourth.status_code == 302
 
 
+@pytest.mark.parametrize("app_config", [{"FORUM_FLOOD_SECONDS": 15}])
+def test_the_same_form_sent_again_within_the_flood_time_gets_429(app, client):
+    """The contract's 429 holds for the very same form too (a resend is recognised only
+    once the flood time has passed), and the comment is stored once."""
+    form = comment_form(client)
+    form.update(author_name="Ann", author_email="ann@patients.test", body="Sent, then again")
+    assert client.post("/articles/ivig-for-lupus/comments", data=form).status_code == 302
+    again = client.post("/articles/ivig-for-lupus/comments", data=form)
+    assert again.status_code == 429 and "Sent, then again" in again.text
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(Comment.id)).where(Comment.body == "Sent, then again")
+            )
+            == 1
+        )
+
+
 def test_every_response_carries_the_security_headers(client):
     for path in ("/", "/articles/ivig-for-lupus", "/feed.rss", "/nope", "/login"):
         headers = client.get(path).headers

@@ -14,7 +14,7 @@ from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import MAX_DEPTH, Comment, CommentStatus, ModerationAction
 from forum.moderation.actions import change_status
-from forum.moderation.rules import Submission, screen
+from forum.moderation.rules import Submission, flood, screen
 from forum.sanitize import plain_name
 
 # How long after a comment the very same form, sent again, is taken as that comment.
@@ -26,12 +26,15 @@ def submit_comment(sub: Submission) -> Comment:
 
     The same form sent twice (a double click, or nginx handing a POST whose app server died
     after saving it to the next server) gets the comment already stored, not a second copy
-    or a refusal: the person did post it, once.
+    or a refusal: the person did post it, once. Within the flood time (if it is on) it gets
+    the flood rule's 429 like anything else sent that soon, with the text kept.
     """
     # Names reach feeds and e-mails whose readers may render them as HTML: markup goes
     # here, once, as WordPress strips it on saving (the form still shows what was typed).
     sub = replace(sub, author_name=plain_name(sub.author_name))
-    if (stored := _resent(sub)) is not None:
+    # The contract's 429 for anything sent within the flood time comes first, the same form
+    # included; the rules ask for the flood again below only on such a rare resend.
+    if (stored := _resent(sub)) is not None and flood(sub) is None:
         return stored
     screening = screen(sub)
     status, reasons = screening.status, screening.reasons
