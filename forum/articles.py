@@ -74,7 +74,10 @@ def index() -> str:
 
 
 def _article_or_404(slug: str) -> Article:
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
+    # A form posted here: the forgery check has looked its article up already.
+    article = g.get("posted_article") or db.session.scalar(
+        select(Article).where(Article.slug == slug)
+    )
     # An article kept from the public (an imported draft, say) is there for moderators only.
     if article is None or not (article.is_public or current_user.is_authenticated):
         abort(404)

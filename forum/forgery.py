@@ -134,10 +134,12 @@ def _article_of_public_form() -> int:
     """The article that the public form being posted belongs to; 404 if there is none."""
     args = request.view_args or {}
     if request.endpoint in BY_SLUG:  # public or not: the view says who may post there
-        query = select(Article.id).where(Article.slug == args.get("slug", ""))
+        article = db.session.scalar(select(Article).where(Article.slug == args.get("slug", "")))
+        g.posted_article = article  # the view's article: not asked for twice
+        article_id = article.id if article else None
     else:
         query = select(Comment.article_id).where(Comment.id == args.get("comment_id"))
-    article_id = db.session.scalar(query)
+        article_id = db.session.scalar(query)
     if article_id is None:
         raise NotFound()
     return article_id
