@@ -3,11 +3,11 @@
 Each forum runs from this checkout on a fresh SQLite database in a temporary folder,
 served by gunicorn on a free loopback port, with the rate limits, the flood check and
 the "form sent too fast" check turned off so that the scanners' requests are not
-refused for being quick. Four forums, scanned at the same time (the scanners mostly
+refused for being quick. Five forums, scanned at the same time (the scanners mostly
 wait for answers): two for the public scans, so that what the scans of the moderation
 area change (closing an article, blocking the scanner's address, settings) cannot make
-the public forms refuse them, and two for the moderation area, whose wapiti scan (the
-longest step) is split in two halves by module; each scanner has a forum to itself:
+the public forms refuse them, and three for the moderation area, whose wapiti scan (the
+longest step) is split in three parts by module; each scanner has a forum to itself:
 
 - public: sqlmap tests the comment form (POST, with a fresh CSRF token for every
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
@@ -16,8 +16,9 @@ longest step) is split in two halves by module; each scanner has a forum to itse
 - moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
   crawls the whole site, moderation area (the team and account pages with their forms
   too) included, signed in as an admin, and attacks it with xss and permanentxss;
-- moderation-2: wapiti3 crawls the same, signed in as an admin, and attacks it with the
-  other modules.
+- moderation-2: wapiti3 crawls the same, signed in as an admin, and attacks it with sql,
+  csrf, http_headers and csp;
+- moderation-3: the same again, with exec alone.
 
 wapiti3 runs the modules xss, permanentxss, sql, csrf, exec, http_headers and csp only
 (never one that calls outside hosts), each on every page that its run crawled. The
@@ -69,14 +70,16 @@ SLUG = "ivig-for-lupus"
 ARTICLE_PATH = f"/articles/{SLUG}"
 
 WAPITI_MODULES = "xss,permanentxss,sql,csrf,exec,http_headers,csp"
-# The moderator's wapiti scan in two halves, each run on its own forum at the same time
-# (about two minutes each instead of four and a half one after the other). permanentxss
-# looks for what xss stored, so those two stay in one run.
-MODERATOR_MODULES = {
-    "moderation": "xss,permanentxss",
-    "moderation-2": "sql,csrf,exec,http_headers,csp",
+# The moderator's wapiti scan in three parts, each run on its own forum at the same time:
+# forum -> (report name, modules). permanentxss looks for what xss stored, so those two
+# stay in one run; permanentxss and exec each use their whole attack time (two minutes),
+# and sql about a minute and a half, so no part waits for another's.
+MODERATOR_SCANS = {
+    "moderation": ("moderator", "xss,permanentxss"),
+    "moderation-2": ("moderator-2", "sql,csrf,http_headers,csp"),
+    "moderation-3": ("moderator-3", "exec"),
 }
-FORUMS = ("public", "public-2", *MODERATOR_MODULES)
+FORUMS = ("public", "public-2", *MODERATOR_SCANS)
 MODERATOR_EMAIL = "security-scan@example.org"
 
 # The comment sqlmap sends; `SQLMAP_EVAL` makes every submission unique, so that the
@@ -612,11 +615,11 @@ def public_plan(base: str, forum: str) -> list[SqlmapTarget | WapitiRun]:
 
 
 def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[SqlmapTarget | WapitiRun]:
-    """The scans of one of the two moderation forums (MODERATOR_MODULES)."""
+    """The scans of one of the moderation forums (MODERATOR_SCANS)."""
     # One pending comment, so that the queue has a row to show from the start.
     if (status := post_plain_comment(base, "A first comment")) != 200:
         raise ScanError(f"posting a first comment answered {status}")
-    modules = MODERATOR_MODULES[forum]
+    report, modules = MODERATOR_SCANS[forum]
     queue = [
         SqlmapTarget(
             "moderation-queue",
@@ -630,7 +633,7 @@ def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[Sqlmap
     return [
         *(queue if forum == "moderation" else []),
         WapitiRun(
-            "moderator" if forum == "moderation" else "moderator-2",
+            report,
             f"whole site signed in as a moderator (moderation area included): {modules}",
             moderator_cookie,
             starts=[
