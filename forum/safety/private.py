@@ -12,10 +12,13 @@ _EMAIL = re.compile(
     r"(?<![\w.%+'-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}\b"
 )
 # "carl1970 at gmail dot com": people spell addresses out to get past filters.
-_DOT = r"(?:\s+dot\s+|\s?[(\[{]\s?(?:dot|\.)\s?[)\]}]\s?)"
-_AT = r"(?:\s+at\s+|\s?[(\[{]\s?(?:at|@)\s?[)\]}]\s?|\s+@\s*|@\s+)"
+_DOT = r"(?:\s+dot\s+|\s?[(\[{<]\s?(?:dot|\.)\s?[)\]}>]\s?)"
+_AT = r"(?:\s+at\s+|\s?[(\[{<]\s?(?:at|@)\s?[)\]}>]\s?|\s+@\s*|@\s+)"
 # Mail providers everyone knows: "jane at gmail" needs no ".com" to be an address.
-_PROVIDER = r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|aol|btinternet|live|protonmail|msn)"
+_PROVIDER = (
+    r"(?:gmail|googlemail|hotmail|yahoo|ymail|rocketmail|outlook|icloud|aol|btinternet|live|"
+    r"protonmail|msn|rediffmail|gmx|yandex|zoho|bigpond|comcast|sbcglobal|virginmedia)"
+)
 # "jane dot doe at gmail dot com", "bob at hotmail.co.uk", "mum2020 @ gmail . com":
 # people spell addresses out to get past filters.
 _SPELLED_EMAIL = re.compile(
@@ -27,29 +30,41 @@ _SPELLED_EMAIL = re.compile(
 _PROVIDER_NAME = re.compile(
     rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b|"
     rf"\b{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z][a-z_]*[0-9.][\w.]{{1,40}}[a-z0-9]\b|"
-    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b"
+    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b|"
+    # "I'm on ymail, username gracie.m.b": the provider, then a name with a dot or digit.
+    rf"\b{_PROVIDER}\b[^.!?\n]{{0,40}}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?"
+    r"[a-z0-9][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9]\b"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
-_DIGIT_WORD = (
-    r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand|plus|"
-    r"[0-9]{1,4})"
-)
+_DIGIT_NAME = f"(?:{'|'.join(_DIGIT_WORDS)})"
+_NUMBER_WORD = rf"(?:{_DIGIT_NAME}|hundred|thousand|plus)"
+# A digit word, a group of digits, or both glued together: "0seven7".
+_DIGIT_WORD = rf"(?:[0-9]{{1,4}}|[0-9]*+(?:{_NUMBER_WORD}[0-9]*+)+)"
 _REPEAT = r"(?:double|triple|treble)"
-# "oh seven seven double oh nine ...": a phone number read out in words.
+# "oh seven seven double oh nine ...", "0-7-7-0-0 / 9-0-0": a phone number read out.
 _PHONE_IN_WORDS = re.compile(
-    rf"(?i)\b(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b(?:[\s,-]{{1,3}}(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b){{5,20}}"
+    rf"(?i)\b(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b(?:[\s,/-]{{1,3}}(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b){{5,20}}"
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
+_POSTCODE_LABEL = r"(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)"
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
     # After its label any case will do: "postcode is m14 5rt", "zip: 60614".
-    r"(?i:\b(?:post\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*)?"
-    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?))\b"
+    rf"(?i:\b{_POSTCODE_LABEL}\s*(?:is\s*|:\s*|-\s*)?"
+    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
+    r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]))\b"
+)
+_SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
+# Read out after its label: "post code is B one five, two T T", "zip six oh six one four".
+_SAID_POSTCODE = re.compile(
+    rf"(?i)\b{_POSTCODE_LABEL}\s*(?:is\s*|:\s*)?(?P<value>\b"
+    rf"[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{_SAID_DIGIT}(?:[\s,]{{1,3}}(?:{_SAID_DIGIT}|[a-z]))?"
+    rf"[\s,]{{1,3}}{_SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{_SAID_DIGIT}(?:[\s,-]{{1,3}}{_SAID_DIGIT}){{4}})\b"
 )
 _STATE = (
     r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
@@ -62,12 +77,27 @@ _ZIP = re.compile(
     rf"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+{_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)\b|"
     # German and Dutch streets put the number after the name: "Lindenstrasse 12, 10115 Berlin".
     r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
-    r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?"
+    r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?|"
+    # An Indian PIN after the city closes an address: ", Bangalore 560038", "Hyderabad - 500034".
+    r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b(?![\s-]?[0-9])|"
+    # Its first line: "Flat No. 302, Sai Residency", "H.No. 4-12, Gandhi Nagar".
+    r"\b(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
 )
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
 _PHONE = re.compile(
     r"(?<![\w.,/:$\u00a3\u20ac+-])\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?![\w/%]|[.,:][0-9])"
 )
+# Free numbers ("1-800-...", "0800 ...", "1800 ...") are organisations' lines: said of one,
+# as in "the Lupus Foundation's line at 1-800-558-0121", they are public.
+_FREE_NUMBER = re.compile(
+    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]"
+)
+_ORGANISATION = re.compile(
+    r"(?i)\b(?:foundation|society|association|alliance|charity|trust|federation|institute|"
+    r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
+    r"information|info|educator|crisis)\s+line)\b"
+)
+_PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
 _UNIT_AFTER = re.compile(
     r"(?i)\s?(?:mg|mcg|ml|g|kg|iu|units?|mmol|dl|l|%|donors?|patients?|people|times?|hours?|"
@@ -127,8 +157,8 @@ _INSURER = (
 )
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
-_RECORD = re.compile(
-    r"(?i)\b(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
+_RECORD_CUE = (
+    r"(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
     r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
     rf"{_INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
@@ -137,8 +167,15 @@ _RECORD = re.compile(
     r"chart|unit|case|clinic|file|benefits|health|health\s+insurance|national\s+insurance|ni|"
     r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
-    r"(?:specimen|accession|rx|prescription|trial)\b)"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=-]{0,4}"
+    r"(?:specimen|accession|rx|prescription|trial)\b|"
+    # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
+    r"(?:passport|a?adh?aa?r|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|driv(?:ing|er'?s)\s+licen[cs]e|"
+    r"national\s+id(?:entity)?|voter\s+id|tax\s+(?:file|id|identification)|ration)"
+    r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
+)
+_RECORD = re.compile(
+    rf"(?i)\b{_RECORD_CUE}"
+    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
@@ -147,10 +184,14 @@ _RECORD = re.compile(
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
     r"member\s+id|policy\s+number)\b"
 )
+# "NHS number is four eight five ...": a record's name just before digits read out.
+_RECORD_CUE_BEFORE = re.compile(rf"(?i)\b{_RECORD_CUE}(?:\s+(?:is|was))?[\s:#.,=(-]{{0,4}}$")
 # Shapes that are record numbers whatever the words around them: a UK National
-# Insurance number ("QQ 12 34 56 C"), and ten digits grouped 3-3-4 beside "NHS".
+# Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), and ten digits
+# grouped 3-3-4 beside "NHS".
 _RECORD_SHAPE = re.compile(
     r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
+    r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
 )
@@ -184,6 +225,8 @@ _STREET = re.compile(
 
 def _is_phone(text: str, m: re.Match[str]) -> bool:
     candidate, international = m.group(), m.group().startswith("+")
+    if _is_an_organisations_line(text, m):
+        return False
     if _RANGE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and "-" in candidate:
         return False  # "a reference range of 700-1600"
     groups = re.findall(r"[0-9]+", candidate)
@@ -212,6 +255,7 @@ _PRIVATE = [
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, ("value", 0)),
     ("street_address", "a street address", _ZIP, 0),
+    ("street_address", "a postcode", _SAID_POSTCODE, "value"),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
     (
@@ -242,11 +286,39 @@ def find_private_details(text: str) -> list[Finding]:
         if _is_phone(text, m) and not any(s < m.end() and m.start() < e for s, e in taken)
     ]
     found += [
-        Finding("phone", "a phone number", *m.span())
+        Finding(*_phone_or_record(text, m.start()), *m.span())
         for m in _PHONE_IN_WORDS.finditer(text)
-        if _digits_in_words(m.group()) >= _MIN_WORD_DIGITS and re.search(r"[a-z]{3}", m.group())
+        if _is_read_out(m.group())
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
+
+
+def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
+    """A free number beside an organisation's name, with no "me" or "my" just before it."""
+    before = text[max(0, m.start() - 80) : m.start()]
+    return bool(
+        _FREE_NUMBER.match(m.group())
+        and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
+        and not _PERSONAL.search(before[-30:])
+    )
+
+
+def _is_read_out(phrase: str) -> bool:
+    """Nine digits or more in words ("oh seven seven double oh ..."), or one at a time
+    ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count from one to nine."""
+    if _digits_in_words(phrase) < _MIN_WORD_DIGITS:
+        return False
+    groups = re.findall(r"[0-9]+", phrase)
+    return bool(re.search(r"(?i)[a-z]{3}", phrase)) or (
+        max(map(len, groups)) == 1 and "".join(groups) not in "0123456789"
+    )
+
+
+def _phone_or_record(text: str, start: int) -> tuple[str, str]:
+    """ "NHS number is four eight five ...": read out after a record's name, it is that record."""
+    if _RECORD_CUE_BEFORE.search(text, max(0, start - 60), start):
+        return "record_number", "a medical record or insurance number"
+    return "phone", "a phone number"
 
 
 def _is_a_product(text: str, m: re.Match[str]) -> bool:
