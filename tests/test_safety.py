@@ -247,6 +247,74 @@ def test_harmless_numbers_near_private_words_stay_quiet():
     assert find_private_details("I had 2 via Gamunex and 3 via the port") == []
 
 
+# Written for these tests, one or two of each way of writing a detail the tuning sets
+# showed; the finding must name the words that fired.
+READ_OUT_AND_FOREIGN = [
+    ("text oh7seven double 0 nine 00 one two 3", "phone", "oh7seven double 0 nine 00 one two 3"),
+    ("mob: 0 7 9 1 1  1 2 3  4 5 6 thanks", "phone", "0 7 9 1 1  1 2 3  4 5 6"),
+    ("ring 0/7/9/1/1 - 1/2/3 - 4/5/6 x", "phone", "0/7/9/1/1 - 1/2/3 - 4/5/6"),
+    ("call 07911 one two three, double 4 five", "phone", "07911 one two three, double 4 five"),
+    ("jo.smith <at> yahoo <dot> co <dot> uk ta", "email", "jo.smith <at> yahoo <dot> co <dot> uk"),
+    ("write to ravi -at- gmx -dot- net", "email", "ravi -at- gmx -dot- net"),
+    ("I use rediffmail, username anil.k.1980 so", "email", "rediffmail, username anil.k.1980"),
+    ("12, 5th Main, Jayanagar, Bangalore 560041 is home", "street_address", ", Bangalore 560041"),
+    ("7-1-24, Ameerpet, Hyderabad - 500 016", "street_address", ", Hyderabad - 500 016"),
+    ("House No. 14, Gandhi Nagar", "street_address", "House No. 14, Gandhi"),
+    ("pincode 411038 near Kothrud", "street_address", "411038"),
+    ("my postcode is L one eight, three A B", "street_address", "L one eight, three A B"),
+    ("zip code is six oh six one four", "street_address", "six oh six one four"),
+    ("my passport no is K1234567 if needed", "record_number", "K1234567"),
+    ("aadhar card number 9876 5432 1098", "record_number", "9876 5432 1098"),
+    ("their form wanted BNZPM2501F again", "record_number", "BNZPM2501F"),
+    ("my SIN is 130 692 544 if that matters", "record_number", "130 692 544"),
+    ("SIN (046-454-286) on file", "record_number", "046-454-286"),
+    (
+        "NHS number: nine four three, four seven six, five nine one nine",
+        "record_number",
+        "nine four three, four seven six, five nine one nine",
+    ),
+    ("my MRN is oh oh four eight two nine one", "record_number", "oh oh four eight two nine one"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "kind", "phrase"), READ_OUT_AND_FOREIGN)
+def test_details_read_out_or_written_abroad_are_found(text, kind, phrase):
+    found = [(f.kind, text[f.start : f.end]) for f in find_private_details(text)]
+    assert (kind, phrase) in found
+    # Read out after a record's name, digits are that record and not also a phone.
+    assert kind != "record_number" or "phone" not in {k for k, _ in found}
+
+
+NEAR_MISSES = [
+    "pain scale 0 1 2 3 4 5 6 7 8 9 10 on the wall",
+    "counted 1 2 3 4 5 6 7 8 9 sheep while the bag ran",
+    "one two three four five six seven eight nine ten, counting the drips",
+    "BP 120/80, 118/76, 125/82, 130/85 over the session",
+    "scores 7/10 8/10 6/10 9/10 this week",
+    "O2 sats 98 97 96 95 94 overnight",
+    "In Mumbai, Kokilaben 100000 rupees per course",
+    "at Hyderabad - 500 mg per dose",
+    "It's a postcode lottery, one two three four five of us got it",
+    "My PAN and Aadhaar were needed for the scheme, which took 3 weeks",
+    "my passport expired in 2019 and renewal took 12 weeks",
+    "I'm on gmail, username is the same as here",
+    "a stay-at-home mum on IVIG",
+    "The Lupus UK helpline is 0300 222 5821 if you need someone to talk to",
+    "Called the Arthritis Foundation at 1-844-571-4357 and they sent leaflets",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_counts_readings_and_organisations_lines_stay_quiet(text):
+    assert find_private_details(text) == []
+
+
+def test_a_free_number_is_private_when_it_is_the_posters_own():
+    assert find_private_details("call me on 0800 123 4567 at work, it's the charity helpline")
+    assert find_private_details("my number is 1-800-555-0100, the foundation gave me a phone")
+    assert find_private_details("call my rheum office 1-800-555-0127 ext 22")
+
+
 def test_a_question_about_my_own_symptom_still_fires():
     assert find_urgent_symptoms("is it normal that my chest is tight?")
     assert not find_urgent_symptoms("does anyone get chest pain on IVIG?")
@@ -374,6 +442,10 @@ ADVERSARIAL = [
     "just " * 1000,
     "mrn 1-1-1-1 " * 416,
     "born on 1/1/" * 416,
+    # Digits read out, glued to words or split by slashes; a label before letters.
+    "oh7" * 1666,
+    "1 / " * 1250,
+    "postcode is " + "a " * 2490,
     # Long whitespace runs after a word: "name at gmail" once cost O(n^2) here.
     "a" + " " * 4998 + "b",
     "mrn" + " " * 4997,

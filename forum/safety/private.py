@@ -12,8 +12,8 @@ _EMAIL = re.compile(
     r"(?<![\w.%+'-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}\b"
 )
 # "carl1970 at gmail dot com": people spell addresses out to get past filters.
-_DOT = r"(?:\s+dot\s+|\s?[(\[{<]\s?(?:dot|\.)\s?[)\]}>]\s?)"
-_AT = r"(?:\s+at\s+|\s?[(\[{<]\s?(?:at|@)\s?[)\]}>]\s?|\s+@\s*|@\s+)"
+_DOT = r"(?:\s+dot\s+|\s?[(\[{<*_-]\s?(?:dot|\.)\s?[)\]}>*_-]\s?)"
+_AT = r"(?:\s+at\s+|\s?[(\[{<*_-]\s?(?:at|@)\s?[)\]}>*_-]\s?|\s+@\s*|@\s+)"
 # Mail providers everyone knows: "jane at gmail" needs no ".com" to be an address.
 _PROVIDER = (
     r"(?:gmail|googlemail|hotmail|yahoo|ymail|rocketmail|outlook|icloud|aol|btinternet|live|"
@@ -29,42 +29,44 @@ _SPELLED_EMAIL = re.compile(
 # "my gmail is janedoe86"
 _PROVIDER_NAME = re.compile(
     rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b|"
-    rf"\b{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z][a-z_]*[0-9.][\w.]{{1,40}}[a-z0-9]\b|"
-    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b|"
+    rf"\b{_PROVIDER}(?:(?:\s+address)?\s+(?:is|=|:)\s+[a-z][a-z_]*[0-9.][\w.]{{1,40}}[a-z0-9]|"
     # "I'm on ymail, username gracie.m.b": the provider, then a name with a dot or digit.
-    rf"\b{_PROVIDER}\b[^.!?\n]{{0,40}}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?"
-    r"[a-z0-9][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9]\b"
+    r"\b[^.!?\n]{0,40}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?"
+    r"[a-z0-9][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9])\b|"
+    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 _DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_DIGIT_WORDS = {**dict.fromkeys(["zero", "oh", "o", "nought"], 0), **dict.fromkeys(_DIGITS, 1)}
-_DIGIT_NAME = f"(?:{'|'.join(_DIGIT_WORDS)})"
+_DIGIT_WORDS = {
+    **dict.fromkeys(["zero", "oh", "o", "nought"], "0"),
+    **{word: str(n) for n, word in enumerate(_DIGITS, 1)},
+}
+_DIGIT_NAME = f"(?:{'|'.join(sorted(_DIGIT_WORDS, key=len, reverse=True))})"  # "one" before "o"
 _NUMBER_WORD = rf"(?:{_DIGIT_NAME}|hundred|thousand|plus)"
 # A digit word, a group of digits, or both glued together: "0seven7".
-_DIGIT_WORD = rf"(?:[0-9]{{1,4}}|[0-9]*+(?:{_NUMBER_WORD}[0-9]*+)+)"
+_DIGIT_WORD = rf"(?:[0-9]{{1,5}}|[0-9]*+(?:{_NUMBER_WORD}[0-9]*+)+)"
 _REPEAT = r"(?:double|triple|treble)"
 # "oh seven seven double oh nine ...", "0-7-7-0-0 / 9-0-0": a phone number read out.
 _PHONE_IN_WORDS = re.compile(
-    rf"(?i)\b(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b(?:[\s,/-]{{1,3}}(?:{_REPEAT}\s+)?{_DIGIT_WORD}\b){{5,20}}"
+    rf"(?i)\b(?:{_REPEAT}[\s-])?{_DIGIT_WORD}\b(?:[\s,/-]{{1,3}}(?:{_REPEAT}[\s-])?{_DIGIT_WORD}\b){{5,20}}"
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
-_POSTCODE_LABEL = r"(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)"
+_MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
+_SAID_AS = {**_DIGIT_WORDS, "hundred": "00", "thousand": "000"}
+_SAID = re.compile(rf"(?i){_REPEAT}|hundred|thousand|{_DIGIT_NAME}|[0-9]")
+_SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
-    # After its label any case will do: "postcode is m14 5rt", "zip: 60614".
-    rf"(?i:\b{_POSTCODE_LABEL}\s*(?:is\s*|:\s*|-\s*)?"
+    # After its label any case will do: "postcode is m14 5rt", "zip: 60614", "pincode 560038".
+    r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*|-\s*)?"
     r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
-    r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]))\b"
-)
-_SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
-# Read out after its label: "post code is B one five, two T T", "zip six oh six one four".
-_SAID_POSTCODE = re.compile(
-    rf"(?i)\b{_POSTCODE_LABEL}\s*(?:is\s*|:\s*)?(?P<value>\b"
-    rf"[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{_SAID_DIGIT}(?:[\s,]{{1,3}}(?:{_SAID_DIGIT}|[a-z]))?"
-    rf"[\s,]{{1,3}}{_SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{_SAID_DIGIT}(?:[\s,-]{{1,3}}{_SAID_DIGIT}){{4}})\b"
+    r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]|"
+    # or read out: "post code is B one five, two T T", "zip six oh six one four".
+    rf"\b[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{_SAID_DIGIT}(?:[\s,]{{1,3}}(?:{_SAID_DIGIT}|[a-z]))?"
+    rf"[\s,]{{1,3}}{_SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{_SAID_DIGIT}(?:[\s,-]{{1,3}}{_SAID_DIGIT}){{4}}))\b"
 )
 _STATE = (
     r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
@@ -79,7 +81,8 @@ _ZIP = re.compile(
     r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
     r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?|"
     # An Indian PIN after the city closes an address: ", Bangalore 560038", "Hyderabad - 500034".
-    r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b(?![\s-]?[0-9])|"
+    r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b"
+    r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
     # Its first line: "Flat No. 302, Sai Residency", "H.No. 4-12, Gandhi Nagar".
     r"\b(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
 )
@@ -170,7 +173,7 @@ _RECORD_CUE = (
     r"(?:specimen|accession|rx|prescription|trial)\b|"
     # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
     r"(?:passport|a?adh?aa?r|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|driv(?:ing|er'?s)\s+licen[cs]e|"
-    r"national\s+id(?:entity)?|voter\s+id|tax\s+(?:file|id|identification)|ration)"
+    r"national\s+id(?:entity)?|voter\s+id|tax\s+(?:file|id|identification)|ration\s+card)"
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
 _RECORD = re.compile(
@@ -233,8 +236,6 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
     digits = sum(map(len, groups))
     if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
         return False
-    if len(groups) >= 9 and max(map(len, groups)) == 1:
-        return True  # read out one digit at a time: "0 7 7 0 0 9 0 0 5 5 5"
     if len(groups) == 1 and digits < 10 and not international:
         return False  # a bare short number is a count or a code
     if all(_YEAR.fullmatch(g) for g in groups) or _DATE_LIKE.fullmatch(candidate):
@@ -255,7 +256,6 @@ _PRIVATE = [
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, ("value", 0)),
     ("street_address", "a street address", _ZIP, 0),
-    ("street_address", "a postcode", _SAID_POSTCODE, "value"),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
     (
@@ -286,9 +286,10 @@ def find_private_details(text: str) -> list[Finding]:
         if _is_phone(text, m) and not any(s < m.end() and m.start() < e for s, e in taken)
     ]
     found += [
-        Finding(*_phone_or_record(text, m.start()), *m.span())
+        Finding(kind, label, *m.span())
         for m in _PHONE_IN_WORDS.finditer(text)
-        if _is_read_out(m.group())
+        for kind, label in [_phone_or_record(text, m.start())]
+        if _is_read_out(m.group(), kind)
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
 
@@ -303,10 +304,13 @@ def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def _is_read_out(phrase: str) -> bool:
+def _is_read_out(phrase: str, kind: str) -> bool:
     """Nine digits or more in words ("oh seven seven double oh ..."), or one at a time
     ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count from one to nine."""
-    if _digits_in_words(phrase) < _MIN_WORD_DIGITS:
+    digits = _said_digits(phrase)
+    if digits in "0123456789" or len(digits) < (
+        _MIN_RECORD_DIGITS if kind == "record_number" else _MIN_WORD_DIGITS
+    ):
         return False
     groups = re.findall(r"[0-9]+", phrase)
     return bool(re.search(r"(?i)[a-z]{3}", phrase)) or (
@@ -341,15 +345,13 @@ def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int
     return next(g for g in groups if m.group(g) is not None)
 
 
-def _digits_in_words(phrase: str) -> int:
-    """How many digits "oh seven double five ..." stands for."""
-    digits, repeat = 0, 1
-    for word in re.findall(r"[a-z]+", phrase.lower()):
-        if word in ("hundred", "thousand"):
-            digits += 2 if word == "hundred" else 3
-        elif word in ("double", "triple", "treble"):
+def _said_digits(phrase: str) -> str:
+    """The digits "oh seven double five ..." or "0seven7" stands for."""
+    said, repeat = [], 1
+    for word in _SAID.findall(phrase.lower()):
+        if word in ("double", "triple", "treble"):
             repeat = 2 if word == "double" else 3
-        elif word in _DIGIT_WORDS:
-            digits, repeat = digits + repeat, 1
-    digits += sum(len(g) for g in re.findall(r"[0-9]+", phrase))
-    return digits
+        else:
+            said.append(_SAID_AS.get(word, word) * repeat)
+            repeat = 1
+    return "".join(said)
