@@ -274,6 +274,13 @@ READ_OUT_AND_FOREIGN = [
         "nine four three, four seven six, five nine one nine",
     ),
     ("my MRN is oh oh four eight two nine one", "record_number", "oh oh four eight two nine one"),
+    ("my mob is 07911 and then 123, 456 ok", "phone", "07911 and then 123, 456"),
+    ("call me on 0113\u2013496\u20130725", "phone", "0113\u2013496\u20130725"),
+    ("SSN 123\u201145\u20116789", "record_number", "123\u201145\u20116789"),
+    ("we're in ls6 2qt by the park", "street_address", "ls6 2qt"),
+    ("we're at number 4, Larch Close", "street_address", "number 4, Larch Close"),
+    ("Unit 2/15 Ocean Parade, Manly", "street_address", "2/15 Ocean Parade"),
+    ("born on June the 2nd 1990", "date_of_birth", "June the 2nd 1990"),
 ]  # fmt: skip
 
 
@@ -301,6 +308,11 @@ NEAR_MISSES = [
     "a stay-at-home mum on IVIG",
     "The Lupus UK helpline is 0300 222 5821 if you need someone to talk to",
     "Called the Arthritis Foundation at 1-844-571-4357 and they sent leaflets",
+    "my phone alarm went off at 0600, then 0615, then 0630",
+    "my cell counts were 450, 520 and 6100",
+    "in b12 2nd week now",
+    "I had 3, Oak Road was shut",
+    "First infusion was on March the 3rd 2019",
 ]
 
 

@@ -8,6 +8,11 @@ from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
 
+# Typeset dashes and spaces inside numbers ("07700\u2013900\u2013461") become plain ones,
+# character for character, so offsets survive. The em dash stays: it parts sentences.
+_PLAIN = {**QUOTES, **str.maketrans("\u2010\u2011\u2012\u2013\u2212", "-----")}
+_PLAIN |= str.maketrans("\u00a0\u2007\u2009\u202f", "    ")
+
 _EMAIL = re.compile(
     r"(?<![\w.%+'-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}\b"
 )
@@ -60,6 +65,9 @@ _SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
+    # Lower case after "in", "near" or "from": "I'm in ls6 2qt".
+    r"(?i:(?:(?<=\bin\s)|(?<=\bnear\s)|(?<=\bfrom\s))[a-z]{1,2}[0-9][a-z0-9]?\s"
+    r"(?![0-9](?:st|nd|rd|th)\b)[0-9][abd-hjlnp-uw-z]{2})\b|"
     # After its label any case will do: "postcode is m14 5rt", "zip: 60614", "pincode 560038".
     r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*|-\s*)?"
     r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
@@ -85,6 +93,16 @@ _ZIP = re.compile(
     r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
     # Its first line: "Flat No. 302, Sai Residency", "H.No. 4-12, Gandhi Nagar".
     r"\b(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
+)
+# A phone cut into groups with words between: "my number starts 07700 and then it's ... 900
+# 321". Only after the poster's own phone word, and only in a phone's shape (UK, US, +code).
+_GAP = r"(?:[\s,.\u2026]|-\s|and\b|then\b|it'?s\b){1,12}"
+_SPLIT_PHONE = re.compile(
+    r"(?i)(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
+    r"phone|whats\s?app)(?!\s+counts?)|\b(?:text|call|ring|whats\s?app)\s+me)\b[^0-9.!?\n]{0,20}?(?P<number>"
+    rf"(?<![0-9])(?:0[0-9]{{2}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}|0[0-9]{{3}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
+    rf"0[0-9]{{4}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{3}}|[2-9][0-9]{{2}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
+    rf"\+[0-9]{{1,3}}(?:{_GAP}[0-9]{{2,4}}){{2,4}}))(?![0-9])"
 )
 # A phone candidate is a bounded run of digits and separators; _is_phone judges it.
 _PHONE = re.compile(
@@ -129,8 +147,8 @@ _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
 _FULL_DATE = (
     r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b|"
     rf"[0-9]{{1,2}}[\s/.-]{_MONTH}[\s/.-](?:[0-9]{{4}}|[0-9]{{2}})\b|"
-    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\.?\s+{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:in\s+)?(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{_MONTH}\.?\s+(?:the\s+)?{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
     rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b|{_MONTH},?\s+on\s+the\s+{_DAY},?\s+[0-9]{{4}}\b|"
     rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}\b|"
     r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b|"
@@ -216,7 +234,9 @@ _NOT_STREET_WORD = (
     r"x|mg|ml|hours?|mins?|days?|weeks?|months?|years?|rounds?|infusions?|times?)\b"
 )
 _STREET = re.compile(
-    r"(?i)(?<![\w$\u00a3\u20ac.,/-])[0-9]{1,5}[a-z]?\s+"
+    # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
+    r"(?i)(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
+    r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{_NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{_STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
     r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b|"
@@ -253,6 +273,7 @@ _PRIVATE = [
     ("email", "an e-mail address", _SPELLED_EMAIL, 0),
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
+    ("phone", "a phone number", _SPLIT_PHONE, "number"),
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, ("value", 0)),
     ("street_address", "a street address", _ZIP, 0),
@@ -269,7 +290,7 @@ _PRIVATE = [
 
 def find_private_details(text: str) -> list[Finding]:
     """Phone numbers, e-mail addresses, street addresses, birth dates, record numbers."""
-    text = text.translate(QUOTES)
+    text = text.translate(_PLAIN)
     found = [
         Finding(kind, label, *m.span(group))
         for kind, label, pattern, groups in _PRIVATE
