@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from forum.safety.spoken import NUMBER_TOKEN, REPEAT, SAID_DIGIT, said_numbers
 from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
@@ -31,36 +33,27 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
 )
-# "my gmail is janedoe86"
+# "my yahoo id is", "hotmail:", "gmail address ="
+_ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
+# A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.
+_HANDLE = r"[a-z][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9]"
+# "my gmail is janedoe86", "hotmail: sue_b_77", "janedoe85 (gmail)"
 _PROVIDER_NAME = re.compile(
-    rf"(?i)\bmy\s+{_PROVIDER}(?:\s+address)?\s+(?:is|=|:)\s+[a-z0-9][\w.]{{2,40}}\b|"
-    rf"\b{_PROVIDER}(?:(?:\s+address)?\s+(?:is|=|:)\s+[a-z][a-z_]*[0-9.][\w.]{{1,40}}[a-z0-9]|"
+    rf"(?i)\bmy\s+{_PROVIDER}{_ACCOUNT}[a-z0-9][\w.]{{2,40}}\b|"
+    rf"\b{_PROVIDER}(?:{_ACCOUNT}{_HANDLE}|"
     # "I'm on ymail, username gracie.m.b": the provider, then a name with a dot or digit.
-    r"\b[^.!?\n]{0,40}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?"
-    r"[a-z0-9][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9])\b|"
-    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b"
+    rf"\b[^.!?\n]{{0,40}}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?{_HANDLE})\b|"
+    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b|"
+    rf"\b{_HANDLE}\s?[(\[]{_PROVIDER}(?:\.com)?[)\]]"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
-_DIGITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_DIGIT_WORDS = {
-    **dict.fromkeys(["zero", "oh", "o", "nought"], "0"),
-    **{word: str(n) for n, word in enumerate(_DIGITS, 1)},
-}
-_DIGIT_NAME = f"(?:{'|'.join(sorted(_DIGIT_WORDS, key=len, reverse=True))})"  # "one" before "o"
-_NUMBER_WORD = rf"(?:{_DIGIT_NAME}|hundred|thousand|plus)"
-# A digit word, a group of digits, or both glued together: "0seven7".
-_DIGIT_WORD = rf"(?:[0-9]{{1,5}}|[0-9]*+(?:{_NUMBER_WORD}[0-9]*+)+)"
-_REPEAT = r"(?:double|triple|treble)"
 # "oh seven seven double oh nine ...", "0-7-7-0-0 / 9-0-0": a phone number read out.
 _PHONE_IN_WORDS = re.compile(
-    rf"(?i)\b(?:{_REPEAT}[\s-])?{_DIGIT_WORD}\b(?:[\s,/-]{{1,3}}(?:{_REPEAT}[\s-])?{_DIGIT_WORD}\b){{5,20}}"
+    rf"(?i)\b(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b(?:[\s,/-]{{1,3}}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b){{5,20}}"
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 _MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
-_SAID_AS = {**_DIGIT_WORDS, "hundred": "00", "thousand": "000"}
-_SAID = re.compile(rf"(?i){_REPEAT}|hundred|thousand|{_DIGIT_NAME}|[0-9]")
-_SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
@@ -73,8 +66,8 @@ _POSTCODE = re.compile(
     r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
     r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]|"
     # or read out: "post code is B one five, two T T", "zip six oh six one four".
-    rf"\b[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{_SAID_DIGIT}(?:[\s,]{{1,3}}(?:{_SAID_DIGIT}|[a-z]))?"
-    rf"[\s,]{{1,3}}{_SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{_SAID_DIGIT}(?:[\s,-]{{1,3}}{_SAID_DIGIT}){{4}}))\b"
+    rf"\b[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{SAID_DIGIT}(?:[\s,]{{1,3}}(?:{SAID_DIGIT}|[a-z]))?"
+    rf"[\s,]{{1,3}}{SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{SAID_DIGIT}(?:[\s,-]{{1,3}}{SAID_DIGIT}){{4}}))\b"
 )
 _STATE = (
     r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
@@ -327,15 +320,14 @@ def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
 
 def _is_read_out(phrase: str, kind: str) -> bool:
     """Nine digits or more in words ("oh seven seven double oh ..."), or one at a time
-    ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count from one to nine."""
-    digits = _said_digits(phrase)
-    if digits in "0123456789" or len(digits) < (
-        _MIN_RECORD_DIGITS if kind == "record_number" else _MIN_WORD_DIGITS
-    ):
+    ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count ("one two three ... ten")."""
+    readings = said_numbers(phrase)
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(readings)}
+    enough = _MIN_RECORD_DIGITS if kind == "record_number" else _MIN_WORD_DIGITS
+    if len("".join(readings)) < enough or (len(steps) == 1 and steps.pop() > 0):
         return False
-    groups = re.findall(r"[0-9]+", phrase)
-    return bool(re.search(r"(?i)[a-z]{3}", phrase)) or (
-        max(map(len, groups)) == 1 and "".join(groups) not in "0123456789"
+    return (
+        bool(re.search(r"(?i)[a-z]{3}", phrase)) or max(map(len, re.findall("[0-9]+", phrase))) == 1
     )
 
 
@@ -364,15 +356,3 @@ def _first_matched(m: re.Match[str], groups: int | str | tuple[str, ...]) -> int
     if not isinstance(groups, tuple):
         return groups
     return next(g for g in groups if m.group(g) is not None)
-
-
-def _said_digits(phrase: str) -> str:
-    """The digits "oh seven double five ..." or "0seven7" stands for."""
-    said, repeat = [], 1
-    for word in _SAID.findall(phrase.lower()):
-        if word in ("double", "triple", "treble"):
-            repeat = 2 if word == "double" else 3
-        else:
-            said.append(_SAID_AS.get(word, word) * repeat)
-            repeat = 1
-    return "".join(said)
