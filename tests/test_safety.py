@@ -332,6 +332,41 @@ def test_a_question_about_my_own_symptom_still_fires():
     assert not find_urgent_symptoms("does anyone get chest pain on IVIG?")
 
 
+# Written for these tests, one or two per family added after the third blind round.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grandad is talking to people who aren't there and doesn't know he's at home",
+        "my wife keeps repeating herself and doesn't know which day it is, started an hour ago",
+        "I came to on the bathroom tiles a few minutes ago, alone in the flat",
+        "he is coughing up pink foam, the drip came out at lunchtime",
+        "my left eye, I suddenly can't see out of it at all",
+        "the baby keeps arching her neck back and screams when we switch the light on",
+        "i feel like my head is going to explode and my neck is stiff",
+        "writing from the car park - my throat feels thick and I am struggling to swallow",
+        "Dad can't stand, he's grey and sweaty",
+    ],
+)
+def test_warning_signs_in_everyday_words(text: str):
+    assert find_urgent_symptoms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My legs are less weak than last month and the hives have cleared.",
+        "I can't stand the taste of the saline flush.",
+        "My aunt had a PE the year before last; she's still on blood thinners.",
+        "I keep waiting for the headache that never comes.",
+        "The thought of my tongue swelling is what scares me, nothing like that has ever happened.",
+        "The GP saw me about my puffy face and said it is the steroids, not an allergic reaction.",
+        "The nurse said anaphylaxis is rare and usually happens in the first few minutes.",
+    ],
+)
+def test_calm_posts_in_the_same_words(text: str):
+    assert find_urgent_symptoms(text) == []
+
+
 # --- the learned layer ------------------------------------------------------------------
 
 # Written for this test, in words the lexicon does not know.

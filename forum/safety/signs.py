@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from forum.safety.frames import FRAMES
+
 _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
 _CANT = (
@@ -32,7 +34,7 @@ _AIRWAY_SIGN = (
 )
 _HEADACHE = (
     r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
-    r"killing|hurts|throbbing)|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
+    r"killing|hurts|throbbing|(?:going\s+to|gonna|about\s+to)\s+(?:explode|burst))|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
@@ -122,7 +124,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"really|think\s+i'?(?:ll|m\s+going\s+to)|just)\s+(?:\w+\s+)?{_FAINT}",
         r"\b(?:fainted|passed\s+out|blacked\s+out|collapsed|collapsing)\b",
         r"\b(?:things|everything)\s+went\s+(?:black|dark|grey|gray)|\bwoke\s+up\s+on\s+the\s+floor|"
-        r"\bhit\s+the\s+(?:deck|floor)|\bcame\s+round\s+on\s+the\s+floor|\blegs?\s+went\s+to\s+jelly|"
+        r"\bhit\s+the\s+(?:deck|floor)|\b(?:came|coming|come)\s+(?:round|around|to)\s+on\s+the\s+(?:\w+\s+)?"
+        r"(?:floor|pavement|ground|sidewalk|tiles|street|road|grass)|\blegs?\s+went\s+to\s+jelly|"
         r"\bgoing\s+to\s+(?:drop|collapse|go\s+down|keel\s+over)|\bwent\s+(?:all\s+)?(?:grey|gray)\b|"
         r"\bwent\s+down\s+(?:in|on|like)\b|\bgoing\s+to\s+go\s+again|\b(?:just\s+)?coming\s+round\b|"
         r"\bnearly\s+(?:went|go|going)\s+down\b|\bhypotensi\w*|\bbp\s+(?:is\s+)?(?:tanking|crashing|"
@@ -144,7 +147,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("coughing_blood", "coughing up blood"): [
         r"\b(?:cough|hack)\w*\s+(?:up\s+)?"
         + _GAP % 30
-        + r"\b(?:blood\w*|pink\w*\s+froth\w*|frothy\s+pink)",
+        + r"\b(?:blood\w*|(?:pink|red)\w*\s+(?:froth|foam)\w*|frothy\s+(?:pink|red))",
         r"\bblood[\s-]+(?:streaked|stained|tinged)\s+(?:phlegm|spit|mucus|sputum)",
         r"\bblood\s+(?:in|when)\s+(?:my\s+|his\s+|her\s+)?(?:phlegm|spit|sputum|i\s+cough)",
     ],
@@ -183,6 +186,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
         r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
         rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
+        rf"\b{_CANT}\s+(?:even\s+)?stand(?=\s*(?:[.,;!?]|$|and\b|or\b|without\b|on\s+(?:her|his|my)\s+own))",
         r"\blegs?\s+(?:went|gone|going)\s+from\s+under|\blegs\s+have\s+gone\b",
         rf"\b{_CANT}\s+get\s+(?:my|his|her)\s+(?:left|right)\s+(?:side|arm|leg|hand)\s+to\s+(?:work|move)",
         r"\b(?:barely|can'?t|cannot)\s+lift\s+(?:her|his|my)\s+head",
@@ -203,6 +207,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:lost|losing)\s+(?:the\s+)?(?:vision|sight)\b",
         r"\bvision\s+(?:is\s+|has\s+|'?s\s+)?(?:going|gone|greying|graying|blacking|blurr\w*)",
         rf"\b{_CANT}\s+see\s+(?:properly|clearly|anything|straight)\b",
+        rf"\beyes?\b{_GAP % 40}\b{_CANT}\s+see\b",
+        rf"\b{_CANT}\s+see\s+(?:out\s+of|through|with)\s+(?:it|that|this)\b",
         r"\b(?:sight|vision)\s+(?:went|has\s+gone|is\s+going|gone)\s+(?:all\s+)?(?:grey|gray|blurr\w*|"
         r"black|dark)|\b(?:vision|sight|eyes?)\s+(?:is\s+|are\s+|went\s+|has\s+gone\s+|gone\s+|going\s+)"
         r"(?:all\s+)?(?:double|blurr\w*)|\bseeing\s+double|\bdouble\s+vision|\bwent\s+blind|\bblind\s+in\s+(?:my|one|his|"
@@ -221,6 +227,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_HEADACHE}{_GAP % 60}\b(?:thrown\s+up|threw\s+up)",
         r"\b(?:won'?t|can'?t)\s+open\s+(?:his|her|my|their)\s+eyes\s+in\s+the\s+light",
         r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
+        r"\barch\w*\s+(?:her|his|my|their)\s+(?:neck|head|back)\s+back|\b(?:neck|head)\s+(?:is\s+)?"
+        r"(?:arched|arching|thrown)\s+back|\bhead\s+(?:is\s+|'?s\s+)?(?:going\s+to|gonna|about\s+to)\s+"
+        r"(?:explode|burst|split)|\b(?:scream|cr(?:y|ies|ied|ying)|winc|flinch|squint|hid)\w*\s+"
+        r"(?:\w+\s+){0,3}(?:the\s+)?(?:light|lights|brightness)\b",
         r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
         r"(?:ever|been|had)",
         rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+|any\s+)?(?:light|lights|"
@@ -244,11 +254,26 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("confusion", "confusion or not responding"): [
         r"\b(?:confused|muddled|disorient\w*|delirious|incoherent)\b(?!\s+(?:about|by|as|why|what|"
         r"whether|how|with|over))",
-        r"\bnot\s+making\s+(?:any\s+)?sense",
+        r"\bnot\s+mak(?:ing|in'?)\s+(?:any\s+)?sense",
         r"\b(?:doesn'?t|doesnt|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know)\s+"
         r"(?:me|my\s+name|where|who|what\s+(?:year|day|month)|his\s+own|her\s+own)",
         r"\b(?:really|totally|completely|so|super|very)\s+out\s+of\s+it\b|\bseems?\s+(?:lost|dazed)\b",
         r"\bforgetting\s+where\s+(?:i|he|she)\s+(?:am|is)|\brepeating\s+the\s+same\s+(?:question|thing)",
+        r"\b(?:keeps?|kept|keeping)\s+repeating\s+(?:myself|himself|herself|themselves)|\b(?:don'?t|doesn'?t|"
+        r"didn'?t)\s+know\s+(?:what|which)\s+(?:town|city|day|year|month|place|room)|\b(?:don'?t|doesn'?t)"
+        r"\s+know\s+(?:she'?s|he'?s|i'?m|she\s+is|he\s+is)\s+(?:at\s+)?home|\b(?:not|can'?t|don'?t)\s+"
+        r"(?:to\s+)?remember(?:ing)?\s+the\s+last\s+(?:\w+\s+)?(?:hours?|minutes?)",
+        r"\b(?:talking|speaking|chatting)\s+to\s+(?:people|someone|somebody|things|nobody)\s+(?:who|that)"
+        r"\s+(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|weren'?t)\s+there|\bsee(?:ing|in'?)\s+things\b|"
+        r"\bhallucinat\w*",
+        r"\b(?:getting|gets|got|i'?m|is|am)\s+(?:so\s+|really\s+|very\s+)?(?:confused|muddled|mixed\s+up)\s+"
+        r"(?:about|by|with)\s+(?:simple|easy|basic|everyday|the\s+simplest)|\blos(?:e|es|ing|t)\s+(?:my|his|"
+        r"her)\s+place\s+(?:\w+\s+){0,3}(?:sentences?|talking|speaking|conversations?)|\b(?:got|getting|"
+        r"gets)\s+lost\b"
+        + _GAP
+        % 50
+        + r"\b(?:route|road|way|drive|walk)\s+(?:i|he|she|we)(?:'ve|\s+have|'s|"
+        r"\s+has)?\s+(?:done|driven|taken|walked|known)",
         r"\bsomnolen\w*|\b(?:difficult|hard|impossible)\s+to\s+(?:a?rouse|wake)|\bslump\w*|"
         r"\bmumbl\w*|\bfalls?\s+back\s+asleep|\bbarely\s+keep\s+(?:my|his|her)\s+eyes\s+open",
         r"\b(?:very|so|really)\s+confuse\b|\b(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+"
@@ -316,70 +341,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
 }
 
 
-def _near(part: str, state: str, gap: int = 35) -> str:
-    """A body part and what is wrong with it, either way round, within one clause."""
-    between = rf"[^.!?;,\n]{{0,{gap}}}?"
-    return rf"\b(?:{part})\b{between}\b(?:{state})|\b(?:{state})\w*{between}\b(?:{part})\b"
-
-
-# Frames: a part and a state near each other, in any wording the lexicon above misses
-# ("my ribs are killing me", "pulse is 150", "lips gone a funny purple").
-_FRAMES: dict[tuple[str, str], str] = {
-    ("breathing", "trouble breathing"): _near(
-        r"breath\w*|breathe|air|lungs?",
-        r"can'?t|cant|hard|struggl\w*|short|difficult\w*|trouble|gasp\w*|laboured|labored|"
-        r"shallow|rapid|wheez\w*|rattl\w*|whistl\w*|noisy|not\s+enough",
-    ),
-    ("chest_pain", "chest pain"): _near(
-        r"chest|ribs|ribcage|sternum|breastbone",
-        r"pain\w*|hurt\w*|tight\w*|heavy|heaviness|pressure|ach\w*|squeez\w*|crush\w*|stab\w*|"
-        r"sharp|agony|killing|burning|band|weight",
-    ),
-    ("allergic_reaction", "swelling of the face, lips, tongue or throat"): _near(
-        r"throat|tongue|lips?|mouth|face|eyelids?|eyes",
-        r"swel+\w*|swol+e?n|puff\w*|clos\w*|tight\w*|thick\w*|huge|massive|balloon\w*|fat",
-    ),
-    ("clot_signs", "a red, painful, swollen leg"): _near(
-        r"legs?|calf|calves|thighs?|shin",
-        r"swel+\w*|swol+e?n|red|hot|warm|pain\w*|tender|throb\w*|puff\w*|agony|blown\s+up|"
-        r"twice\s+the\s+size|bigger",
-    ),
-    ("racing_heart", "a racing or pounding heart"): _near(
-        r"heart|pulse|heartbeat|heart\s+rate|hr",
-        r"rac\w*|pound\w*|hammer\w*|thump\w*|flutter\w*|skip\w*|bang\w*|irregular|"
-        r"(?:1[3-9]|2[0-9])[0-9]\b",
-        gap=25,
-    ),
-    ("slurred_speech", "slurred or garbled speech"): _near(
-        r"speech|words|talk\w*|speak\w*|speaking",
-        r"slur\w*|jumbl\w*|garbl\w*|gibberish|nonsense|muddl\w*|strange|weird",
-        gap=25,
-    ),
-    ("face_droop", "a drooping face"): _near(
-        r"face|mouth|smile",
-        r"droop\w*|dropp\w*|sag\w*|lopsided|crooked|slipped|bent|twisted|skew\w*|uneven",
-        gap=25,
-    ),
-    ("weakness", "arm or leg weakness"): _near(
-        r"arms?|legs?|hands?|limbs?|side",
-        r"weak\w*|numb\w*|dead|floppy|limp|paralys\w*|useless|gave\s+way|giving\s+way|buckl\w*",
-        gap=25,
-    ),
-    ("kidney_signs", "passing little or dark urine"): _near(
-        r"urine|pee|wee|piss|peeing|weeing",
-        r"dark|brown|cola|coke|tea|hardly|barely|little|nothing|tiny|dribbl\w*",
-        gap=25,
-    ),
-    ("coughing_blood", "coughing up blood"): _near(
-        r"cough\w*|spit\w*|phlegm|sputum|mucus",
-        r"blood\w*|pink\s+froth\w*|red\s+streak\w*|streak\w*\s+of\s+(?:red|blood)",
-        gap=30,
-    ),
-    ("turning_blue", "turning blue or grey"): _near(
-        r"lips?|face|skin|fingers?|fingertips|mouth", r"blue|bluish|purple|dusky", gap=20
-    ),
-}
-for _key, _frame in _FRAMES.items():
+for _key, _frame in FRAMES.items():
     _SIGNS[_key].append(_frame)
 
 SYMPTOMS = [
