@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from forum.safety.spoken import NUMBER_TOKEN, REPEAT, SAID_DIGIT, said_numbers
+from forum.safety.spoken import NUMBER_TOKEN, REPEAT, SAID_DIGIT, TOKEN_START, said_numbers
 from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
@@ -43,14 +43,14 @@ _PROVIDER_NAME = re.compile(
     rf"\b{_PROVIDER}(?:{_ACCOUNT}{_HANDLE}|"
     # "I'm on ymail, username gracie.m.b": the provider, then a name with a dot or digit.
     rf"\b[^.!?\n]{{0,40}}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?{_HANDLE})\b|"
-    rf"\b[a-z][a-z_]*[0-9._][\w.]{{0,40}}[a-z0-9]\s+(?:on|via)\s+{_PROVIDER}\b|"
-    rf"\b{_HANDLE}\s?[(\[]{_PROVIDER}(?:\.com)?[)\]]"
+    rf"\b{_HANDLE}(?:\s+(?:on|via)\s+{_PROVIDER}\b|\s?[(\[]{_PROVIDER}(?:\.com)?[)\]])"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
 # "oh seven seven double oh nine ...", "0-7-7-0-0 / 9-0-0": a phone number read out.
 _PHONE_IN_WORDS = re.compile(
-    rf"(?i)\b(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b(?:[\s,/-]{{1,3}}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b){{5,20}}"
+    rf"(?i)\b{TOKEN_START}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b"
+    rf"(?:[\s,/-]{{1,3}}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b){{5,20}}"
 )
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 _MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
@@ -59,8 +59,8 @@ _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
     # Lower case after "in", "near" or "from": "I'm in ls6 2qt".
-    r"(?i:(?:(?<=\bin\s)|(?<=\bnear\s)|(?<=\bfrom\s))[a-z]{1,2}[0-9][a-z0-9]?\s"
-    r"(?![0-9](?:st|nd|rd|th)\b)[0-9][abd-hjlnp-uw-z]{2})\b|"
+    r"(?i:\b(?=[inf])(?:in|near|from)\s(?P<lower>[a-z]{1,2}[0-9][a-z0-9]?\s"
+    r"(?![0-9](?:st|nd|rd|th)\b)[0-9][abd-hjlnp-uw-z]{2}))\b|"
     # After its label any case will do: "postcode is m14 5rt", "zip: 60614", "pincode 560038".
     r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*|-\s*)?"
     r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
@@ -85,13 +85,13 @@ _ZIP = re.compile(
     r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b"
     r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
     # Its first line: "Flat No. 302, Sai Residency", "H.No. 4-12, Gandhi Nagar".
-    r"\b(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
+    r"\b(?=[FfHhDdPp])(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
 )
 # A phone cut into groups with words between: "my number starts 07700 and then it's ... 900
 # 321". Only after the poster's own phone word, and only in a phone's shape (UK, US, +code).
 _GAP = r"(?:[\s,.\u2026]|-\s|and\b|then\b|it'?s\b){1,12}"
 _SPLIT_PHONE = re.compile(
-    r"(?i)(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
+    r"(?i)(?=[mortcw])(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
     r"phone|whats\s?app)(?!\s+counts?)|\b(?:text|call|ring|whats\s?app)\s+me)\b[^0-9.!?\n]{0,20}?(?P<number>"
     rf"(?<![0-9])(?:0[0-9]{{2}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}|0[0-9]{{3}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
     rf"0[0-9]{{4}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{3}}|[2-9][0-9]{{2}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
@@ -228,7 +228,7 @@ _NOT_STREET_WORD = (
 )
 _STREET = re.compile(
     # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
-    r"(?i)(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
+    r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
     r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{_NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{_STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
@@ -268,7 +268,7 @@ _PRIVATE = [
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("phone", "a phone number", _SPLIT_PHONE, "number"),
     ("street_address", "a street address", _STREET, 0),
-    ("street_address", "a postcode", _POSTCODE, ("value", 0)),
+    ("street_address", "a postcode", _POSTCODE, ("value", "lower", 0)),
     ("street_address", "a street address", _ZIP, 0),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
