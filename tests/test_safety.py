@@ -281,6 +281,13 @@ READ_OUT_AND_FOREIGN = [
     ("we're at number 4, Larch Close", "street_address", "number 4, Larch Close"),
     ("Unit 2/15 Ocean Parade, Manly", "street_address", "2/15 Ocean Parade"),
     ("born on June the 2nd 1990", "date_of_birth", "June the 2nd 1990"),
+    ("o7 nine double 1, 4 hundred, fifty-six", "phone", "o7 nine double 1, 4 hundred, fifty-six"),
+    ("hotmail: sue_b_77 x", "email", "hotmail: sue_b_77"),
+    ("my yahoo id is sunita_r", "email", "my yahoo id is sunita_r"),
+    ("mail janedoe85 (gmail) pls", "email", "janedoe85 (gmail)"),
+    ("my ABHA number is 12-3456-7890-1234", "record_number", "12-3456-7890-1234"),
+    ("prior auth number PA20240012", "record_number", "PA20240012"),
+    ("appelez-moi au 06 12 34 56 78", "phone", "06 12 34 56 78"),
 ]  # fmt: skip
 
 
@@ -313,6 +320,10 @@ NEAR_MISSES = [
     "in b12 2nd week now",
     "I had 3, Oak Road was shut",
     "First infusion was on March the 3rd 2019",
+    "ten twenty thirty forty fifty sixty, the drip rate steps",
+    "IgG trough 07 08 09 10 11 over the year",
+    "prior auth took 3 weeks and national insurance went up 2%",
+    "The outlook is 5.5 years on average",
 ]
 
 

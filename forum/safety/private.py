@@ -183,8 +183,9 @@ _RECORD_CUE = (
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
     r"(?:specimen|accession|rx|prescription|trial)\b|"
     # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
-    r"(?:passport|a?adh?aa?r|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|driv(?:ing|er'?s)\s+licen[cs]e|"
-    r"national\s+id(?:entity)?|voter\s+id|tax\s+(?:file|id|identification)|ration\s+card)"
+    r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
+    r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
+    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?)"
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
 _RECORD = re.compile(
@@ -255,8 +256,10 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
         return False  # "2019 2020 2021", "14.03.2023"
     if (_YEAR.fullmatch(groups[0]) and digits <= 10) or re.search(r"[0-9]\.[0-9]\b", candidate):
         return False  # "2024-09-12", "lot 2023-0417"; decimals "5.6 4.8 3.9"
-    if international:
-        return True
+    if international or (
+        re.fullmatch(r"0[1-9](?:[ .-]?[0-9]{2}){4}", candidate) and not _is_a_count(groups)
+    ):
+        return True  # "06 12 34 56 78": a French number is five pairs
     # A list of small numbers, or "1 000 000" written the French way.
     return max(map(len, groups)) >= 3 and not re.fullmatch(r"[0-9]{1,3}(?: [0-9]{3})+", candidate)
 
@@ -322,13 +325,18 @@ def _is_read_out(phrase: str, kind: str) -> bool:
     """Nine digits or more in words ("oh seven seven double oh ..."), or one at a time
     ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count ("one two three ... ten")."""
     readings = said_numbers(phrase)
-    steps = {int(b) - int(a) for a, b in itertools.pairwise(readings)}
     enough = _MIN_RECORD_DIGITS if kind == "record_number" else _MIN_WORD_DIGITS
-    if len("".join(readings)) < enough or (len(steps) == 1 and steps.pop() > 0):
+    if len("".join(readings)) < enough or _is_a_count(readings):
         return False
     return (
         bool(re.search(r"(?i)[a-z]{3}", phrase)) or max(map(len, re.findall("[0-9]+", phrase))) == 1
     )
+
+
+def _is_a_count(numbers: list[str]) -> bool:
+    """ "1 2 3 ... 9", "ten twenty thirty ...": numbers going up by the same step."""
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(numbers)}
+    return len(steps) == 1 and steps.pop() > 0
 
 
 def _phone_or_record(text: str, start: int) -> tuple[str, str]:
