@@ -38,8 +38,8 @@ def test_urgent_symptoms_on_the_heldout_set(record_testsuite_property):
     score = score_urgent(load_rows(HELDOUT / "urgent.tsv"))["all"]
     record_testsuite_property("heldout_urgent_precision", round(score.precision, 3))
     record_testsuite_property("heldout_urgent_recall", round(score.recall, 3))
-    assert score.precision >= 0.97  # measured 0.972 (rules and learned layer)
-    assert score.recall >= 0.965  # measured 0.967 (rules alone: 0.945)
+    assert score.precision >= 0.97  # measured 0.973 (rules and learned layer)
+    assert score.recall >= 0.97  # the target; measured 0.973 (before the third blind round 0.967)
 
 
 def test_private_details_on_the_heldout_set(record_testsuite_property):

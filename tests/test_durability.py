@@ -30,7 +30,7 @@ from tests.loadgen import (
 pytestmark = pytest.mark.system
 
 POSTERS = 8
-COMMENTS_EACH = 250
+COMMENTS_EACH = 150  # 1,200 a load: the kill comes after 480 are acknowledged, 720 follow
 LOAD_TIMEOUT = 600.0  # seconds for a whole load, at most; a load that stalls stops sooner
 # (tests.loadgen.STALL_TIMEOUT). Both take a minute or two on two busy shared cores.
 SECRET_KEY = "durability-tests-secret-key"
