@@ -45,7 +45,7 @@ def test_urgent_symptoms_on_the_heldout_set(record_testsuite_property):
 def test_private_details_on_the_heldout_set(record_testsuite_property):
     scores = score_private(load_rows(HELDOUT / "private.tsv"))
     record_testsuite_property("heldout_private_recall", round(scores["all"].recall, 3))
-    assert scores["all"].recall >= 0.945  # measured 0.952
+    assert scores["all"].recall >= 0.96  # measured 0.964 (0.952 before the third blind round)
     assert scores["none"].false_alarm_rate <= 0.02  # harmless numbers stay quiet: measured 0
 
 
