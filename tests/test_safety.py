@@ -356,6 +356,15 @@ def test_a_question_about_my_own_symptom_still_fires():
         "i feel like my head is going to explode and my neck is stiff",
         "writing from the car park - my throat feels thick and I am struggling to swallow",
         "Dad can't stand, he's grey and sweaty",
+        "the finger clip keeps reading 86 to 88 and I had my infusion at noon",
+        "my watch has my heart rate at 152 and I'm just sitting on the sofa",
+        "his nappy has been dry since breakfast and he's very sleepy",
+        "since this morning I've only passed about 90 ml, measured in the jug",
+        "Mum can't hold her cup, it keeps slipping out of her left hand",
+        "I can only say three words before I have to stop for air",
+        "my husband just told me he has the most awful headache of his life, can't bear the lamp",
+        "mi hija no puede respirar bien desde la infusión",
+        "she doesn't seem to know where she is since the drip came down",
     ],
 )
 def test_warning_signs_in_everyday_words(text: str):
@@ -372,6 +381,12 @@ def test_warning_signs_in_everyday_words(text: str):
         "The thought of my tongue swelling is what scares me, nothing like that has ever happened.",
         "The GP saw me about my puffy face and said it is the steroids, not an allergic reaction.",
         "The nurse said anaphylaxis is rare and usually happens in the first few minutes.",
+        "sats 97 at rest, pulse 88 after the stairs, temperature 37.6",
+        "Side effects sheet - Common: headache, chills. Rare: clots, kidney failure, meningitis.",
+        "Copied off the ward poster: face drooping, arm weakness, speech difficulty, call 999",
+        "my seizure was 2015 and none since",
+        "UPDATE: the ECG was clear and I was discharged, feeling human again now.",
+        "@Sam wheezing like that would be an ER trip for sure, hope you're okay",
     ],
 )
 def test_calm_posts_in_the_same_words(text: str):

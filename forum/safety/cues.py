@@ -25,7 +25,9 @@ NEGATION = re.compile(
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|never\s+before|(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|"
+    r"not\s+just|not\s+only|no\s+matter|never\s+before|no\s+pued[eo]|(?<=n't\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|"
+    r"(?<=not\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|not\s+(?:knowing|recogni[sz]ing)|"
+    r"(?:doesn'?t|don'?t)\s+seem\s+to\s+(?:know|recogni[sz]e)|(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|"
     r"weren'?t)\s+(?:really\s+)?there|(?:not|doesn'?t|don'?t|didn'?t|can'?t)\s+(?:to\s+)?"
     r"remember\w*\s+(?:the\s+last|anything|what\s+happened|where|who)|"
     r"(?:no|not|hasn'?t|haven'?t|without)\s+(?:had\s+)?"
@@ -44,17 +46,18 @@ PSEUDO_NEGATION = re.compile(
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
 HYPOTHETICAL = re.compile(
     r"(?i)\b(?:if|in\s+case|in\s+the\s+event\s+of|suppos\w*|what\s+if|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
-    r"look\w*\s+(?:out\s+)?for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|(?<!barely\s)(?<!hardly\s)(?<!making\s)(?<!passed\s)any|"
+    r"look\w*\s+(?:out\s+)?for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|(?<!barely\s)(?<!hardly\s)(?<!making\s)(?<!passed\s)(?<!put\s)(?<!bear\s)any|"
     r"(?:anyone|anybody|people|those|someone|somebody|everyone|patients|kids|children)\s+(?:with|getting|"
     r"who(?!\s+(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|weren'?t)\s+there)|having|that\s+gets?|"
-    r"can|may|might)|some\s+people|dread\w*|"
+    r"can|may|might)|some\s+people|dread(?!ful)\w*|"
     r"seen\s+(?:a|an|some|many|several|other|lots\s+of)\s+(?:\w+\s+)?(?:patients?|people|kids|cases)|"
     r"a\s+patient'?s|"
     r"when\s+(?:you|your|u|ur|people|someone)|should\s+(?:you|your)|"
     r"tomorrow|next\s+(?:time|week|infusion|round|month|dose)|seek\w*|report(?!ing|ed|s)|risks?|side\s+effects?|"
     r"call\s+(?:911|999|112)|a&e|the\s+er|anyone\s+else|(?:has|does|did)\s+anyone|"
     r"how\s+(?:common|often|likely)|what\s+happens|check\w*\s+(?:[\w']+\s+){0,3}for|"
-    r"tested\s+for|scanned\s+for|(?:saw|seen|see|checked)\s+(?:me|him|her|us)\s+about|"
+    r"tested\s+for|scanned\s+for|sorry\s+(?:to\s+hear\s+)?(?:about\s+)?(?:the|your|that)|"
+    r"(?:saw|seen|see|checked)\s+(?:me|him|her|us)\s+about|"
     r"(?:saw|seen)\s+(?:the|my|a|an)\s+(?:[\w-]+\s+){0,2}(?:doctor|gp|dr|nurse|consultant|team|"
     r"specialist)\s+about|rule\w*\s+out|for\s+any|(?:scared|worried|afraid|terrified|"
     r"nervous|anxious|paranoid|frightened|fear\w*|convinced|thought|expect\w*)\b(?:\s+\w+){0,4}?\s+"
@@ -68,7 +71,7 @@ QUOTING = re.compile(
     r"emergency\s+signs?|signs\s+(?:are|include)|(?:ever\s+)?a\s+sign\s+of|or\s+is\s+that\s+just|"
     r"said\s+the\s+(?:nurse|doctor|gp|consultant)|(?:the|my|our|her|his)\s+(?:[\w-]+\s+)?(?:nurse|doctor|gp|dr|"
     r"consultant|rheumatologist|neurologist|specialist)\s+(?:said|says|told|explained|warned)|"
-    r"spell\w*\s+out|what\s+(?:an?\s+)?(?:\w+\s+){0,3}looks?\s+like|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
+    r"spell\w*\s+out|what\s+(?!there\s+is)(?:an?\s+)?(?:\w+\s+){0,3}looks?\s+like|patients\s+to|list|consent\s+form|something\s+to\s+(?:report|worry|watch|"
     r"mention)|i'?ve\s+read|read\s+others|stories\s+about|heard\s+(?:\w+\s+){0,3}about|advice|advised|stroke\s+sign|is\s+an?\s+(?:\w+\s+)?sign|"
     r"explain\w*|new\s+patients|i\s+(?:always\s+)?(?:say|tell)|should\s+be\s+seen|"
     r"needs?\s+to\s+be\s+seen|never\s+something|something\s+(?:to|you)\s+(?:wait|ignore|sit)|"
@@ -80,7 +83,10 @@ QUOTING = re.compile(
     r"to\s+be\s+seen)|(?:is|are)\s+(?:an?\s+)?(?:emergenc\w*|red\s+flags?)|red\s+flags?|"
     r"don'?t\s+(?:wait|hesitate|delay|ignore)|never\s+ignore|do\s+not\s+(?:wait|ignore)|"
     r"always\s+(?:call|ring|go|report|tell|get)|make\s+sure\s+(?:you|to)|remember\s+(?:to|that)|"
-    r"such\s+as|things\s+like|they\s+(?:call|describe)|tends?\s+to\s+(?:happen|occur|come)|"
+    r"such\s+as|things\s+like|what\s+counts\s+as|poster|(?:info\w*|ward|advice|fact|discharge|"
+    r"paeds|leaflet)\s+sheet|"
+    r"for\s+(?:my|your|future)\s+(?:notes|reference)|read\s+out|warned\s+(?:me|us|you)\s+about|"
+    r"(?:would|'d)\s+be\s+(?:an?\s+)?(?:er|a&e|ed|emergency|hospital|ambulance|999|911)\b|they\s+(?:call|describe)|tends?\s+to\s+(?:happen|occur|come)|"
     r"usually\s+(?:happens|occurs|comes)|(?:is|are)\s+(?:very\s+|quite\s+|really\s+|extremely\s+)?"
     r"(?:rare|uncommon|unusual)\b|e\.g|including|symptoms\s+like|apparently|it\s+says|they\s+say|"
     r"the\s+(?:piece|page|author|website|site|guide|nurses?\s+(?:said|say))|"
@@ -90,6 +96,10 @@ QUOTING = re.compile(
     r"get\s+help\s+(?:straight\s+away|immediately|urgently|at\s+once)\s+(?:for|if)|"
     r"(?:seek|get)\s+(?:urgent\s+|medical\s+|emergency\s+)?(?:help|attention|care)\s+"
     r"(?:(?:immediately|straight\s+away|urgently|at\s+once|right\s+away)\s+)?(?:for|if))\b"
+    # A list's heading or a rating in brackets: "Serious: anaphylaxis, ...", "clots (rare)".
+    r"|\b(?<!is\s)(?<!be\s)(?<!as\s)(?<!how\s)(?<!so\s)(?<!too\s)(?:mild|serious|severe|common|rare|"
+    r"uncommon)\s*(?:reactions?|side\s+effects?|ones)?\s*:"
+    r"|\((?:very\s+)?(?:common|uncommon|rare)\)"
 )
 # Worry about a sign, told with a modal ("I was scared my throat would close"): a fear,
 # not a report, unless the sign's clause says it is happening now.
@@ -108,7 +118,7 @@ WORRY_STRONG = re.compile(
 FIGURATIVE = re.compile(
     r"(?i)\b(?:with\s+excitement|excited|stuffy|breathtaking|took\s+my\s+breath\s+away|concert|"
     r"when\s+i\s+saw\s+(?:the|how)|how\s+much\s+\w+\s+cost|the\s+(?:bill|price|parking(?!\s+(?:lot|garage|area|space|bay|deck)))|hangover|"
-    r"ha(?:ha)+|lmao|laugh\w*|joking|lazy\s+thing|dead\s+to\s+the\s+world|"
+    r"(?:can'?t|cannot)\s+stand\s+(?:the|that|this|it|him|her|them|being|when)|ha(?:ha)+|lmao|laugh\w*|joking|lazy\s+thing|dead\s+to\s+the\s+world|"
     r"(?:from|after)\s+(?:sleeping|slept|exercise|the\s+gym|running|swimming|the\s+stairs)|"
     r"sleeping\s+funny|slept\s+funny|swimming|warmed\s+up|insurance|forms|dyed|"
     r"(?:that'?s|is|was)\s+(?:just|only)\s+because|because\s+(?:she|he)'?s\s+(?:two|one|a\s+baby|little)|"
@@ -116,7 +126,7 @@ FIGURATIVE = re.compile(
 )
 # A rule of thumb written as an equation or an order: "breathlessness = 999", ", go to A&E".
 RULE_OF_THUMB = re.compile(
-    r"(?i)(?:=|->|\u2192)\s*(?:999|911|112|111|a&e|the\s+er|er\b|hospital|an?\s+ambulance|call)|"
+    r"(?i)(?:=|->|\u2192)\s*(?:999|911|112|111|a&e|the\s+er|er\b|hospital|an?\s+ambulance|call|stop)|"
     r"(?:^|[,;:]\s*)go\s+(?:straight\s+)?to\s+(?:a&e|the\s+er|er\b|hospital|emergency)"
 )
 MODAL = re.compile(r"(?i)\b(?:would|might|could|will|going\s+to|gonna|may)\b|\w'(?:d|ll)\b")
@@ -167,7 +177,7 @@ PAST = re.compile(
     r"winter|summer|spring|autumn|fall|christmas|easter)\s+before\s+last|(?:has|have|had)\s+(?:now\s+|all\s+)?"
     r"(?:cleared|disappeared|faded)|(?:is\s+|'s\s+)?already\s+(?:going|gone)\s+down|always|nothing\s+new|for\s+years|"
     r"as\s+usual|(?:the\s+)?one\s+time|in\s+(?:my|his|her)\s+(?:teens|twenties|thirties|forties)|briefly|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
-    r"back\s+in|in\s+(?:19|20)\d\d|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
+    r"back\s+in|in\s+(?:19|20)\d\d|was\s+(?:in\s+)?(?:19|20)\d\d\b|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
     r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?:swelling|it|pain|temperature|fever|temp|puffiness)\s+(?:went|has\s+gone|gone|"
     r"came)\s+down|went\s+away|gone\s+away|"
     r"(?<!n't\s)(?<!not\s)(?:resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|"
@@ -195,7 +205,7 @@ PRESENT = re.compile(
     r"happening|going\s+in|on\s+the\s+way|won'?t\s+stop|is\s+getting\s+worse|"
     r"for\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hour|hours|minutes?|half\s+hour)|like\s+this|"
     r"started\s+(?:yesterday|today|tonight|this|last|about|around|an?\s|\d|in\s+the)|"
-    r"since\s+yesterday|(?:it|this|that)\s+came\s+on|overnight|just\s+(?:had|now|started|stopped|happened|collapsed|fainted|fell|went)|"
+    r"since\s+yesterday|(?:it|this|that)\s+came\s+on|overnight|just\s+(?:had|now|started|stopped|happened|collapsed|fainted|fell|went|tried|said|told|asked|woke|came)|"
     r"all\s+(?:day|evening|night|morning|afternoon)|been\s+going|"
     r"(?:over|in|for)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:hours?|minutes?|mins?)|"
     r"(?:isn'?t|isnt|not|won'?t)\s+(?:going\s+away|go(?:ing)?\s+away|stopping|settling|improving|"
@@ -212,6 +222,11 @@ ALL_CLEAR = re.compile(
     r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine(?!\s+(?:last|before|until|earlier|this|yesterday|an?\s|a\s+few|\d|one|two|when|at))|back\s+to\s+normal|glad\s+i\s+checked|"
     r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
     r"nothing\s+(?:like\s+(?:it|that|this)\s+)?(?:has\s+)?(?:ever\s+)?(?:happened|came\s+of\s+it)|"
+    r"none\s+since|discharged|feeling\s+(?:human|myself|normal|fine|much\s+better)\s+(?:again|now)|"
+    r"came\s+(?:right\s+)?back\s+up|nothing\s+to\s+do\s+with|(?:she'?s|he'?s|i'?m)\s+back\s+to\s+"
+    r"(?!(?:the\s+)?(?:er|a&e|ed|hospital|emergency|ward))(?:the|her|his|my|normal)\b|(?:heart|lungs?|"
+    r"kidneys?|brain|scan|ecg|ekg)\s+(?:is|are|was|were)\s+(?:all\s+)?(?:fine|ok|okay|normal|clear)|"
+    r"(?:was|is|it'?s)\s+gone\s+(?:now|after|since|by)|"
     r"nothing\s+like\s+(?:it|that|this)\s+since|never\s+(?:comes|happens|arrives)|didn'?t\s+(?:happen|come|develop|materiali[sz]e)|"
     r"sailed\s+through|in\s+reality|(?:was|were)\s+(?:a\s+)?(?:boring|uneventful|non-event)|"
     r"(?:she|he|i|they)\s+recovered|recovered\s+(?:completely|fully)|(?:have\s+)?had\s+no\s+(?:issues|"

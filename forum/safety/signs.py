@@ -38,14 +38,14 @@ _HEADACHE = (
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
-    rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}neck|chin\s+(?:on|to)\s+{_WHOSE}chest|"
+    rf"{_CANT}\s+(?:bend|move)\s+{_WHOSE}(?:neck|head\s+(?:down|forward))|chin\s+(?:on|to)\s+{_WHOSE}chest|"
     r"neck\s+(?:won'?t|wouldn'?t|can'?t|doesn'?t|does\s+not|will\s+not)\s+(?:bend|move))"
 )
 _I_HAVE = r"(?:i(?:\s+think\s+i)?(?:'?ve\s+got|\s+have|\s+might\s+have)|(?:worried|think)\s+it'?s)"
 _WEE = r"(?:pee|wee|urine|piss|water)"
 _PEED = (
     r"(?:peed|pee'?d|weed|wee'?d|pissed|urinated|had\s+a\s+(?:wee|pee)|"
-    r"passed\s+(?:any\s+)?(?:urine|water))"
+    r"pass(?:ed|ing)\s+(?:any\s+|much\s+)?(?:urine|water)|(?:done|did)\s+a\s+(?:wee|pee))"
 )
 _FAINT = r"(?:faint\w*|pass(?:ed|ing)?\s+out|black(?:ed|ing)?\s+out|keel\w*\s+over)"
 
@@ -69,7 +69,14 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:struggl\w*|hard|trouble|difficult\w*|problems?|issues?|fighting|labou?r\w*)\s+"
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
-        r"\b(?:o2|sats?|oxygen|spo2)\s+(?:is\s+|at\s+|of\s+|down\s+to\s+)?(?:[5-8][0-9]|9[0-2])\b",
+        r"\b(?:very\s+|really\s+|so\s+)?(?:fast|rapid|laboured|labored|noisy)\s+breathing|\bno\s+pued[eo]\s+"
+        r"respirar|\b(?:two|three|four|few|couple\s+of|\d)\s+(?:or\s+(?:two|three|four|five|\d)\s+)?words\s+"
+        r"(?:at\s+a\s+time|before\s+(?:i|he|she)\s+(?:need|has|have|gasp)|between\s+breaths)",
+        r"\b(?:o2|sats?|oxygen|spo2|pulse\s*ox\w*|oximeter|saturation|finger\s+(?:clip|monitor|thing))\b[^.!?;\n\d]{0,30}?(?:from\s+\d{2,3}"
+        r"\s*%?\s+(?:to|down\s+to)\s+)?(?<![\d.])(?:[5-8][0-9]|9[0-2])(?:\s*-\s*(?:[5-8][0-9]|9[0-2]))?"
+        r"(?!\.\d|\d)(?!\s*(?:bpm|beats|years|yrs|kg|lbs?|mins?|minutes|seconds|ml|mg))",
+        r"(?<![\d.])(?:[5-8][0-9]|9[0-2])\s*%?\s+(?:\w+\s+)?on\s+(?:the|my|his|her)\s+(?:oximeter|pulse\s*ox\w*|sats|"
+        r"clip|finger\s+(?:clip|thing))",
         r"\bbreathing\s+through\s+a\s+straw|\bstridor\b|\bgrunt\w*\s+(?:with|on|when)\s+(?:every\s+|each\s+)?"
         r"(?:breath|breathing)|\blike\s+(?:i'?m|im|i\s+am|(?:he|she)'?s)\s+drowning",
         r"\b(?:gasping|struggling|fighting|gulping)\s+(?:for\s+)?(?:air|breath)|\bpanting\b|\bgasping\b",
@@ -117,7 +124,10 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:\w+\s+){0,2}(?:racing|race[sd]?|raci\w*|all\s+over\s+the\s+place|pounding|poundin|hammering|thumping|thudding|"
         r"banging|skipping|fluttering|beating\s+out\s+of|flip\w*|flop\w*|jump\w*|gallop\w*|going\s+(?:crazy|nuts|mad|wild)|going\s+like|going\s+(?:so|really|this)\s+fast|"
         r"beating\s+(?:so\s+|really\s+|very\s+)?(?:fast|hard))",
-        r"\bpalpitations?\b|\btachycardi?\w*",
+        r"\bpalpitations?\b|\btachycardi?\w*|\ba-?fib\b|\batrial\s+fibrillation",
+        r"\b(?:fitbit|apple\s+watch|smart\s*watch|watch|garmin|kardia\w*|heart\s+rate|hr|rate|resting)\b"
+        r"[^.!?;\n\d]{0,30}?(?:in\s+the\s+)?(?<![\d./])(?:1[3-9][0-9]|2[0-4][0-9])s?\b(?!\s*/)"
+        r"(?!\s*(?:ml|mg|kg|lbs?|mmhg|over))",
     ],
     ("fainting", "fainting or about to faint"): [
         rf"\b(?:about\s+to|going\s+to|gonna|might|nearly|almost|keep\w*|feel\w*|felt|so|v|very|"
@@ -137,6 +147,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b{_LEG_SIGN}\s+(?:(?:in|of)\s+)?(?:(?:my|her|his|the|both|one)\s+)?"
         rf"(?:(?:left|right|lower)\s+)?{_LEG}\b",
         r"\bcalf\s+(?:pain|ache)",
+        r"\b(?:cold|pale|white|mottled)\s*,?\s+(?:(?:and|really|very)\s+)*(?:cold|pale|white|painful|numb)"
+        r"\s*,?\s+(?:(?:and|really|very)\s+)*(?:(?:painful|numb|cold|pale)\s+)?(?:foot|feet|toes|hand|leg)\b",
         rf"\b{_LEG}\s+(?:is|are|looks?|has\s+gone)\s+(?:all\s+)?(?:fat|huge|massive|enormous)\b",
         rf"\b{_CANT}\s+(?:bear|put)\s+(?:any\s+)?weight",
         r"\bwhole\s+arm\b" + _GAP % 30 + r"\bswollen",
@@ -167,7 +179,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bwords\s+(?:are\s+)?not\s+coming\s+(?:out\s+)?right",
         r"\b(?:came|coming|comes)\s+out\s+(?:as\s+|all\s+)?(?:nonsense|gibberish|garbled|jumbled|wrong)",
         r"\bsound\w*\s+(?:\w+\s+)?drunk|\blosing\s+(?:my|his|her)\s+(?:thread|words)|"
-        rf"\b{_CANT}\s+(?:find|get)\s+(?:the|my|his|her)\s+words|"
+        rf"\b{_CANT}\s+(?:find|get)\s+(?:the|my|his|her)\s+words|\b{_CANT}\s+(?:find|remember|think\s+of)"
+        r"\s+(?:the\s+)?words?\s+for\b|"
         r"\baphasi\w*|\b(?:losing|lost|can'?t\s+find)\s+(?:my|his|her)\s+words",
     ],
     ("face_droop", "a drooping face"): [
@@ -182,10 +195,15 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\s+has\s+gone|\s+have\s+gone|\s+gone|\s+got|\s+getting|\s+keeps?|\s+just)?\s+"
         r"(?:(?:all|really|so|very|completely|suddenly|kinda|just)\s+)?"
         r"(?:weak|numb|limp|dead|heavy|floppy|hanging|giving\s+way|gave\s+way|buckl\w*|collaps\w*|"
-        r"(?:won'?t|will\s+not)\s+(?:hold|work|move|grip)|wouldn'?t\s+(?:hold|work|move)|dragging)\b",
+        r"(?:won'?t|will\s+not|wouldn'?t)\s+(?:hold|work|move|grip|co-?operate|obey|do\s+what)|dragging|"
+        r"(?:just\s+)?fold\w*)\b",
+        rf"\b{_CANT}\s+(?:keep\s+)?(?:hold|grip)\w*\s+(?:on\s+to\s+|of\s+)?(?:her|his|my|a|the)\s+(?:spoon|cup|"
+        r"fork|pen|mug|glass|phone|toothbrush|keys|knife)|\bkeeps?\s+dropping\s+(?:her|his|my|the|things|"
+        r"everything|cups?)",
         r"\b(?:arm|leg)\s+weakness\b|\bone[\s-]sided\s+(?:weakness|numbness)|\bhemipar\w*",
         r"\b(?:hand|arm|leg)\s+(?:is\s+|feels\s+)?(?:really\s+|so\s+)?clumsy",
-        rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight)|stand\s+(?:properly|straight))",
+        rf"\b{_CANT}\s+(?:stand\s+up|walk\s+(?:properly|straight|in\s+a\s+straight\s+line)|stand\s+"
+        r"(?:properly|straight))|\b(?:drifting|veering|leaning|falling)\s+(?:to\s+(?:the\s+)?)?(?:left|right)\b",
         rf"\b{_CANT}\s+(?:even\s+)?stand(?=\s*(?:[.,;!?]|$|and\b|or\b|without\b|on\s+(?:her|his|my)\s+own))",
         r"\blegs?\s+(?:went|gone|going)\s+from\s+under|\blegs\s+have\s+gone\b",
         rf"\b{_CANT}\s+get\s+(?:my|his|her)\s+(?:left|right)\s+(?:side|arm|leg|hand)\s+to\s+(?:work|move)",
@@ -220,7 +238,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("meningitis_signs", "a severe headache with a stiff neck or fever"): [
         rf"\b{_HEADACHE}{_GAP % 80}{_STIFF_NECK}|\b{_STIFF_NECK}{_GAP % 80}{_HEADACHE}",
         rf"\b{_STIFF_NECK}",
-        r"\bworst\s+(?:headache|pain)\s+(?:of\s+my\s+life|ever|i'?ve\s+ever|i\s+have\s+ever)",
+        r"\b(?:worst|most\s+\w+)\s+(?:headache|pain)\s+(?:of\s+my\s+(?:whole\s+|entire\s+)?life|ever|"
+        r"i'?ve\s+ever|i\s+have\s+ever)",
         r"\b(?:headache|head|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:ever|of\s+my\s+life)",
         r"\bneck\s+(?:is\s+|feels\s+)?(?:like\s+)?(?:concrete|a\s+board|a\s+rock|locked|solid)\b",
         rf"\b(?:vomit\w*|throwing\s+up|thrown\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
@@ -230,11 +249,11 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\barch\w*\s+(?:her|his|my|their)\s+(?:neck|head|back)\s+back|\b(?:neck|head)\s+(?:is\s+)?"
         r"(?:arched|arching|thrown)\s+back|\bhead\s+(?:is\s+|'?s\s+)?(?:going\s+to|gonna|about\s+to)\s+"
         r"(?:explode|burst|split)|\b(?:scream|cr(?:y|ies|ied|ying)|winc|flinch|squint|hid)\w*\s+"
-        r"(?:\w+\s+){0,3}(?:the\s+)?(?:light|lights|brightness)\b",
+        r"(?:\w+\s+){0,3}(?:the\s+)?(?:light|lights|brightness|curtains|blinds)\b",
         r"\b(?:head|headache|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:it'?s|i'?ve|she'?s|he'?s)\s+"
         r"(?:ever|been|had)",
         rf"\b{_CANT}\s+(?:bear|stand|handle|take|cope\s+with)\s+(?:the\s+|any\s+)?(?:light|lights|"
-        r"brightness)",
+        r"brightness|lamp|sun|sunlight|screen)",
         rf"\b{_I_HAVE}\s+(?:aseptic\s+)?meningitis",
         r"\b(?:lights?|brightness)\s+(?:\w+\s+){0,2}(?:hurts?|is\s+unbearable|is\s+killing|unbearable|"
         r"(?:like\s+)?knives|stab\w*)",
@@ -255,8 +274,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:confused|muddled|disorient\w*|delirious|incoherent)\b(?!\s+(?:about|by|as|why|what|"
         r"whether|how|with|over))",
         r"\bnot\s+mak(?:ing|in'?)\s+(?:any\s+)?sense",
-        r"\b(?:doesn'?t|doesnt|dont|don'?t|didn'?t|does\s+not)\s+(?:recogni[sz]e|know)\s+"
-        r"(?:me|my\s+name|where|who|what\s+(?:year|day|month)|his\s+own|her\s+own)",
+        r"\b(?:doesn'?t|doesnt|dont|don'?t|didn'?t|does\s+not)\s+(?:seem\s+to\s+)?(?:recogni[sz]e|know)\s+"
+        r"(?:me|my\s+name|where|who|what\s+(?:year|day|month)|his\s+own|her\s+own)|\bnot\s+(?:knowing|"
+        r"recogni[sz]ing)\s+(?:me|us|who|where)",
         r"\b(?:really|totally|completely|so|super|very)\s+out\s+of\s+it\b|\bseems?\s+(?:lost|dazed)\b",
         r"\bforgetting\s+where\s+(?:i|he|she)\s+(?:am|is)|\brepeating\s+the\s+same\s+(?:question|thing)",
         r"\b(?:keeps?|kept|keeping)\s+repeating\s+(?:myself|himself|herself|themselves)|\b(?:don'?t|doesn'?t|"
@@ -276,7 +296,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\s+has)?\s+(?:done|driven|taken|walked|known)",
         r"\bsomnolen\w*|\b(?:difficult|hard|impossible)\s+to\s+(?:a?rouse|wake)|\bslump\w*|"
         r"\bmumbl\w*|\bfalls?\s+back\s+asleep|\bbarely\s+keep\s+(?:my|his|her)\s+eyes\s+open",
-        r"\b(?:very|so|really)\s+confuse\b|\b(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+"
+        r"\b(?:very|so|really|is|he'?s|she'?s)\s+confuse\b|\b(?:not|doesn'?t|don'?t|dont)\s+(?:know|recogni[sz]e)\s+"
         r"(?:me|us|who|where)\b|"
         r"\b(?:unresponsive|unrousable)\b|\b(?:not|isn'?t|wasn'?t|only\s+half|barely)\s+"
         r"(?:answering|responding|respond\w*|waking)",
@@ -309,7 +329,14 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bonly\s+been\s+to\s+the\s+(?:loo|toilet|bathroom)\s+once|"
         r"\b(?:no|not|hasn'?t|haven'?t|without)\s+(?:had\s+)?(?:a\s+|any\s+)?wet\s+(?:diapers?|nappy|nappies)",
         rf"\b{_WEE}\b{_GAP % 30}\b(?:cola|coke|dark|brown|black|red|bloody|"
-        r"tea[\s-]colou?red|like\s+tea)\b",
+        r"tea[\s-]colou?red|like\s+(?:strong\s+)?(?:tea|coffee)|coffee)\b",
+        r"\b(?:nappy|nappies|diapers?)\b"
+        + _GAP % 30
+        + r"\b(?:bone[\s-])?dry\b|\b(?:made|passed|produced|"
+        r"peed|weed|urinated)\s+(?:about\s+|only\s+|just\s+|maybe\s+)?\d{1,3}\s*(?:ml|mls|millilit\w*)\b|"
+        r"\bonly\s+(?:about\s+)?\d{1,3}\s*(?:ml|mls)\b"
+        + _GAP % 30
+        + r"\b(?:bag|jug|potty|pot|wee|pee|urine)",
         rf"\b(?:dark\s+brown|brown|cola|coke)[\s-]*(?:colou?red\s+)?{_WEE}\b",
     ],
     # Not in the article's list, but the blind writers call them emergencies and so do
@@ -333,7 +360,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:1[89][0-9]|2[0-4][0-9])\s*/\s*(?:1[1-4][0-9])\b",
     ],
     ("turning_blue", "turning blue or grey"): [
-        r"\b(?:lips?|face|skin|fingers?|fingertips)\b" + _GAP % 25 + r"\b(?:blue|bluish|gr[ae]y)\b",
+        r"\b(?:lips?|face|skin|fingers?|fingertips)\b"
+        + _GAP % 25
+        + r"\b(?:blue|bluish|gr[ae]y|morad[oa]s?)\b",
         r"\b(?:blue|bluish|gr[ae]y)\b" + _GAP % 25 + r"\b(?:lips?|mouth)\b",
         r"\b(?:gone|going|turning|turned|looks?|looking)\s+(?:\w+\s+)?(?:blue|bluish)\b",
         r"\b(?:gone|going|turned)\s+(?:all\s+)?(?:grey|gray)\s+and\s+floppy|\bfloppy\b",
