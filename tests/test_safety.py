@@ -365,6 +365,11 @@ def test_a_question_about_my_own_symptom_still_fires():
         "my husband just told me he has the most awful headache of his life, can't bear the lamp",
         "mi hija no puede respirar bien desde la infusión",
         "she doesn't seem to know where she is since the drip came down",
+        "my neighbour said I was slurring and my mouth had dropped, I'm home alone now",
+        "I can't really lift my right arm at the moment and my words are coming out wrong",
+        "the headache came on in seconds, like a bang, an hour after the infusion",
+        "Post IVIG: UO 15 ml/hr since midday, ?AKI, renal team aware",
+        "is it bad if my urine has turned the colour of cola? had the drip this morning",
     ],
 )
 def test_warning_signs_in_everyday_words(text: str):
@@ -387,6 +392,11 @@ def test_warning_signs_in_everyday_words(text: str):
         "my seizure was 2015 and none since",
         "UPDATE: the ECG was clear and I was discharged, feeling human again now.",
         "@Sam wheezing like that would be an ER trip for sure, hope you're okay",
+        "Fingers white then blue again in the cold, that's just my Raynaud's.",
+        "Hx ?PE 2019 on a different product, nothing since, anticoagulated.",
+        "Is it normal for my wee to be a little darker the day after?",
+        "My legs are dead after that hike, best kind of tired.",
+        "Teaching note: if the patient reports chest pain, stop the infusion.",
     ],
 )
 def test_calm_posts_in_the_same_words(text: str):

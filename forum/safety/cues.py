@@ -25,7 +25,7 @@ NEGATION = re.compile(
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|never\s+before|no\s+pued[eo]|(?<=n't\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|"
+    r"not\s+just|not\s+only|no\s+matter|never\s+before|without\s+(?:\w+\s+){0,4}(?:nearly|almost)\b|(?:is\s+)?not\s+clear|no\s+pued[eo]|(?<=n't\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|"
     r"(?<=not\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|not\s+(?:knowing|recogni[sz]ing)|"
     r"(?:doesn'?t|don'?t)\s+seem\s+to\s+(?:know|recogni[sz]e)|(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|"
     r"weren'?t)\s+(?:really\s+)?there|(?:not|doesn'?t|don'?t|didn'?t|can'?t)\s+(?:to\s+)?"
@@ -45,7 +45,8 @@ PSEUDO_NEGATION = re.compile(
 # Talk about the signs rather than having them, just before the sign in its clause:
 # "call 911 if you can't breathe", "in case of chest pain", "anyone else get chest pain?".
 HYPOTHETICAL = re.compile(
-    r"(?i)\b(?:if|in\s+case|in\s+the\s+event\s+of|suppos\w*|what\s+if|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
+    r"(?i)\b(?:if(?!\s+(?:my|his|her)\s+(?:\w+\s+){0,2}(?:has|have|'s)\s+(?:just\s+|now\s+|already\s+)?"
+    r"(?:turned|gone|become|got|started)\b)|in\s+case|in\s+the\s+event\s+of|suppos\w*|what\s+if|whether|ever\s+(?:get|gets|develop\w*|happen\w*)|signs?\s+of|symptoms?\s+of|watch\w*(?:\s+out)?\s+for|"
     r"look\w*\s+(?:out\s+)?for|warn\w*|says\s+(?:to|you|if|that\s+(?:if|you))|said\s+to|(?<!barely\s)(?<!hardly\s)(?<!making\s)(?<!passed\s)(?<!put\s)(?<!bear\s)any|"
     r"(?:anyone|anybody|people|those|someone|somebody|everyone|patients|kids|children)\s+(?:with|getting|"
     r"who(?!\s+(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|weren'?t)\s+there)|having|that\s+gets?|"
@@ -83,7 +84,7 @@ QUOTING = re.compile(
     r"to\s+be\s+seen)|(?:is|are)\s+(?:an?\s+)?(?:emergenc\w*|red\s+flags?)|red\s+flags?|"
     r"don'?t\s+(?:wait|hesitate|delay|ignore)|never\s+ignore|do\s+not\s+(?:wait|ignore)|"
     r"always\s+(?:call|ring|go|report|tell|get)|make\s+sure\s+(?:you|to)|remember\s+(?:to|that)|"
-    r"such\s+as|things\s+like|what\s+counts\s+as|poster|(?:info\w*|ward|advice|fact|discharge|"
+    r"such\s+as|things\s+like|teaching|for\s+new\s+(?:starters|staff|nurses|patients)|what\s+counts\s+as|poster|(?:info\w*|ward|advice|fact|discharge|"
     r"paeds|leaflet)\s+sheet|"
     r"for\s+(?:my|your|future)\s+(?:notes|reference)|read\s+out|warned\s+(?:me|us|you)\s+about|"
     r"(?:would|'d)\s+be\s+(?:an?\s+)?(?:er|a&e|ed|emergency|hospital|ambulance|999|911)\b|they\s+(?:call|describe)|tends?\s+to\s+(?:happen|occur|come)|"
@@ -119,7 +120,8 @@ FIGURATIVE = re.compile(
     r"(?i)\b(?:with\s+excitement|excited|stuffy|breathtaking|took\s+my\s+breath\s+away|concert|"
     r"when\s+i\s+saw\s+(?:the|how)|how\s+much\s+\w+\s+cost|the\s+(?:bill|price|parking(?!\s+(?:lot|garage|area|space|bay|deck)))|hangover|"
     r"(?:can'?t|cannot)\s+stand\s+(?:the|that|this|it|him|her|them|being|when)|ha(?:ha)+|lmao|laugh\w*|joking|lazy\s+thing|dead\s+to\s+the\s+world|"
-    r"(?:from|after)\s+(?:sleeping|slept|exercise|the\s+gym|running|swimming|the\s+stairs)|"
+    r"(?:from|after)\s+(?:sleeping|slept|exercise|the\s+gym|running|swimming|the\s+stairs|(?:that|the|a)\s+"
+    r"(?:hike|walk|workout|run|match|dance|class))|jaw\s+(?:hit|dropped|drop)|"
     r"sleeping\s+funny|slept\s+funny|swimming|warmed\s+up|insurance|forms|dyed|"
     r"(?:that'?s|is|was)\s+(?:just|only)\s+because|because\s+(?:she|he)'?s\s+(?:two|one|a\s+baby|little)|"
     r"same\s+as\s+(?:every|each|always|last|usual)|(?:it'?s|its)\s+gone(?:\s+now)?|for\s+a\s+while)\b"
@@ -141,7 +143,7 @@ INSTRUCTION = re.compile(
 )
 # A question that asks what to do about what is happening: "should I go in?".
 ASKS_FOR_HELP = re.compile(
-    r"(?i)\b(?:should\s+(?:i|we)|do\s+(?:i|we)\s+need\s+to|what\s+(?:should|do|can)\s+(?:i|we)\s+do|"
+    r"(?i)\b(?:should\s+(?:i|we)|do\s+(?:i|we)\s+need\s+to|how\s+long\s+(?:do|should|can)\s+(?:i|we)\s+wait|what\s+(?:should|do|can)\s+(?:i|we)\s+do|"
     r"is\s+(?:this|it|that)\s+(?:serious|an\s+emergency|normal|ok|okay|bad|dangerous)|"
     r"(?:can|could)\s+(?:someone|anyone|somebody)\s+(?:help|tell)|a&e\s+or|er\s+or|or\s+wait|"
     r"what\s+does\s+(?:it|this|that)\s+mean|how\s+worried|why\s+(?:is|does|can'?t|won'?t|am|is)\s+"
@@ -175,9 +177,10 @@ FUTURE = re.compile(
 PAST = re.compile(
     r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|(?:the\s+)?(?:year|month|week|"
     r"winter|summer|spring|autumn|fall|christmas|easter)\s+before\s+last|(?:has|have|had)\s+(?:now\s+|all\s+)?"
-    r"(?:cleared|disappeared|faded)|(?:is\s+|'s\s+)?already\s+(?:going|gone)\s+down|always|nothing\s+new|for\s+years|"
+    r"(?:cleared|disappeared|faded)|(?:is\s+|'s\s+)?already\s+(?:going|gone)\s+down|always(?!\s+been\s+(?:right|left)[\s-]?handed)|"
+    r"nothing\s+new|for\s+years|"
     r"as\s+usual|(?:the\s+)?one\s+time|in\s+(?:my|his|her)\s+(?:teens|twenties|thirties|forties)|briefly|last\s+(?:year|month|summer|winter|spring|autumn|fall|time|wk|week)|used\s+to|"
-    r"back\s+in|in\s+(?:19|20)\d\d|was\s+(?:in\s+)?(?:19|20)\d\d\b|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
+    r"back\s+in|in\s+(?:19|20)\d\d|hx|h/o|history\s+of|was\s+(?:in\s+)?(?:19|20)\d\d\b|when\s+i\s+was|when\s+i\s+(?:first\s+)?(?:started|began)|"
     r"at\s+first|as\s+a\s+(?:kid|child|baby|toddler|teen\w*)|(?:swelling|it|pain|temperature|fever|temp|puffiness)\s+(?:went|has\s+gone|gone|"
     r"came)\s+down|went\s+away|gone\s+away|"
     r"(?<!n't\s)(?<!not\s)(?:resolved|cleared\s+up|settled|subsided|passed(?!\s+out)|wore\s+off|eased|"
@@ -185,7 +188,7 @@ PAST = re.compile(
     r"fixed|sorted|(?:was|were|been|felt)\s+(?:fine|ok|okay|alright|nothing)"
     r"(?!\s+(?:this|until|before|earlier|yesterday|last|an?\s|a\s+few|\d|one|two|when|at))|"
     r"was\s+(?:just|only)(?!\s+now)|"
-    r"turned\s+out|first\s+ever|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
+    r"turned\s+out|first\s+ever\s+(?:infusion|dose|round|time|treatment)|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
     r"better\s+now|in\s+the\s+past|previously|ended\s+up|was\s+admitted|kept\s+(?:me|her|him)\s+in|"
     r"(?:(?<!started\s)(?<!since\s)(?<!began\s)after\s+(?:my|her|his|the)|during\s+(?:my|her|his))\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
     r"when\s+(?:she|he|they)\s+was|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
@@ -222,7 +225,9 @@ ALL_CLEAR = re.compile(
     r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine(?!\s+(?:last|before|until|earlier|this|yesterday|an?\s|a\s+few|\d|one|two|when|at))|back\s+to\s+normal|glad\s+i\s+checked|"
     r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
     r"nothing\s+(?:like\s+(?:it|that|this)\s+)?(?:has\s+)?(?:ever\s+)?(?:happened|came\s+of\s+it)|"
-    r"none\s+since|discharged|feeling\s+(?:human|myself|normal|fine|much\s+better)\s+(?:again|now)|"
+    r"none\s+since|discharged|classic\s+raynaud'?s|(?:is|it'?s|that'?s)\s+(?:just\s+)?my\s+"
+    r"(?:raynaud'?s|normal|usual|mg|cidp)\b|(?:is|it'?s|that'?s)\s+(?:just\s+)?raynaud'?s|(?:numbers|levels|results|bloods)\s+(?:are|were)\s+(?:all\s+)?"
+    r"(?:perfect|great|good|fine|normal)|feeling\s+(?:human|myself|normal|fine|much\s+better)\s+(?:again|now)|"
     r"came\s+(?:right\s+)?back\s+up|nothing\s+to\s+do\s+with|(?:she'?s|he'?s|i'?m)\s+back\s+to\s+"
     r"(?!(?:the\s+)?(?:er|a&e|ed|hospital|emergency|ward))(?:the|her|his|my|normal)\b|(?:heart|lungs?|"
     r"kidneys?|brain|scan|ecg|ekg)\s+(?:is|are|was|were)\s+(?:all\s+)?(?:fine|ok|okay|normal|clear)|"
@@ -231,7 +236,7 @@ ALL_CLEAR = re.compile(
     r"sailed\s+through|in\s+reality|(?:was|were)\s+(?:a\s+)?(?:boring|uneventful|non-event)|"
     r"(?:she|he|i|they)\s+recovered|recovered\s+(?:completely|fully)|(?:have\s+)?had\s+no\s+(?:issues|"
     r"problems)|nothing\s+(?:sinister|serious|to\s+worry|dangerous|worrying)|came\s+back\s+(?:in|after|within)|"
-    r"slept\s+on\s+it|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
+    r"slept\s+on\s+it(?!\s*\?)|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
     r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|turned\s+out\s+to\s+be)\s+(?:just\s+)?(?:anxiety|panic|nerves|"
     r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?<!thought\s)(?<!thought\sit\s)(?<!thinks\s)(?<!think\s)(?<!says\s)(?<!said\s)(?<!hope\s)"
     r"(?<!hopes\s)(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
@@ -251,6 +256,7 @@ ALL_CLEAR = re.compile(
 OTHER_PERSON = re.compile(
     r"(?i)\b(?:my\s+(?:friend|mum|mom|mother|dad|father|husband|wife|partner|sister|brother|son|"
     r"daughter|aunt|uncle|gran\w*|cousin|neighbou?r|colleague)s?|she|he|someone|a\s+friend)\b"
+    r"(?!\s+(?:said|says|told\s+me|thinks|thought|noticed)\s+(?:i|i'?m|i\s+was|my|me)\b)"
 )
 PAST_VERB = re.compile(
     r"(?i)\b(?:(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)had|(?<!'s\s)(?<!'ve\s)(?<!has\s)(?<!have\s)got|was|were|went|did)\b"

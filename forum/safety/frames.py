@@ -57,7 +57,7 @@ FRAMES: dict[tuple[str, str], str] = {
     ),
     ("kidney_signs", "passing little or dark urine"): _near(
         r"urine|pee|wee|piss|peeing|weeing",
-        r"dark|brown|cola|coke|tea|hardly|barely|little|nothing|tiny|dribbl\w*",
+        r"dark(?!er)|brown|cola|coke|tea|hardly|barely|(?<!a\s)little|nothing|tiny|dribbl\w*",
         gap=25,
     ),
     ("coughing_blood", "coughing up blood"): _near(

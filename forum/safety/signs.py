@@ -34,7 +34,7 @@ _AIRWAY_SIGN = (
 )
 _HEADACHE = (
     r"(?:headache|head\s*ache|head\s+pain|migraine|head\s+(?:is\s+|'?s\s+)?(?:pounding|splitting|exploding|"
-    r"killing|hurts|throbbing|(?:going\s+to|gonna|about\s+to)\s+(?:explode|burst))|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
+    r"killing|hurts|throbbing|ha\s+(?:[89]|10)\s*/\s*10|(?:going\s+to|gonna|about\s+to)\s+(?:explode|burst))|(?:screaming|crying|complaining)\s+about\s+(?:her|his|my)\s+head)"
 )
 _STIFF_NECK = (
     r"(?:stiff\s+neck|neck(?:'?s|\s+is|\s+feels|\s+has\s+gone)?\s+(?:\w+\s+)?(?:stiff|rigid|hard)|"
@@ -172,7 +172,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bwords\s+(?:are\s+)?(?:getting\s+|coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
         r"\bspeech\s+(?:is\s+|went\s+|has\s+gone\s+)?(?:coming\s+out\s+)?(?:all\s+)?"
         r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*|thick\w*)",
-        r"\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
+        r"\bspeech\s+(?:is\s+)?(?:not|isn'?t)\s+clear|\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?mush\w*|\bmouthful\s+of\s+marbles|"
         r"\b(?:sentences|words)\s+(?:aren'?t|are\s+not|not)\s+making\s+(?:any\s+)?sense",
         r"\b(?:speak|talk)\w*\s+(?:all\s+)?(?:really\s+|very\s+)?(?:funny|strange\w*|weird|odd|wrong)\b",
@@ -216,7 +216,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"(?:face|body)",
         r"\bweak(?:ness)?\s+(?:in|of|on)\s+(?:(?:my|her|his|the|one)\s+)?(?:left\s+|right\s+)?"
         r"(?:arm|leg|hand|side)",
-        rf"\b{_CANT}\s+(?:i\s+|he\s+|she\s+)?(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
+        rf"\b{_CANT}\s+(?:i\s+|he\s+|she\s+)?(?:really\s+|properly\s+)?(?:lift|move|feel|grip\w*|squeeze|hold|raise)\s+(?:(?:my|his|her|their|"
         r"anything|the|a)\s+)?(?:left\s+|right\s+)?(?:arm|leg|hand|fork|cup|anything|it)",
     ],
     ("vision", "sudden loss of vision"): [
@@ -245,7 +245,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:vomit\w*|throwing\s+up|thrown\s+up|been\s+sick){_GAP % 60}{_HEADACHE}",
         rf"\b{_HEADACHE}{_GAP % 60}\b(?:thrown\s+up|threw\s+up)",
         r"\b(?:won'?t|can'?t)\s+open\s+(?:his|her|my|their)\s+eyes\s+in\s+the\s+light",
-        r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)",
+        r"\bthunderclap\b|\bworse\s+than\s+any\s+(?:headache|migraine|pain)|\bkernig|\bbrudzinski",
+        rf"\b{_HEADACHE}{_GAP % 80}\bcame\s+on\s+(?:in|within)\s+"
+        r"(?:seconds|a\s+(?:few\s+)?seconds?|an\s+instant)",
         r"\barch\w*\s+(?:her|his|my|their)\s+(?:neck|head|back)\s+back|\b(?:neck|head)\s+(?:is\s+)?"
         r"(?:arched|arching|thrown)\s+back|\bhead\s+(?:is\s+|'?s\s+)?(?:going\s+to|gonna|about\s+to)\s+"
         r"(?:explode|burst|split)|\b(?:scream|cr(?:y|ies|ied|ying)|winc|flinch|squint|hid)\w*\s+"
@@ -323,6 +325,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:thimbleful|drop|dribble|trickle|few\s+drops)\s+of\s+(?:wee|pee|urine)|\bbarely\s+a\s+dribble|"
         r"\b(?:loo|toilet)\b" + _GAP % 40 + r"\b(?:hardly|barely)\s+(?:anything|any)|"
         r"\b(?:peed|weed)\s+(?:like\s+|only\s+)?(?:once|twice)\b|"
+        r"\b(?:anuri\w*|oliguri\w*)|\bhindi\s+maka(?:ka)?\s*ihi|\bno\s+(?:puede|puedo|ha)\s+orin\w*|\buo\s+(?:of\s+|is\s+)?\d{1,2}\s*(?:ml|mls)\b|"
         r"\burine\s+output\s+(?:is\s+|has\s+)?(?:\w+\s+)?(?:low|down|dropp\w*|tiny|nothing|zero|minimal)|"
         rf"\b{_CANT}\s+(?:pee|wee|urinate)|\boutput\s+(?:is\s+)?(?:basically\s+)?(?:zero|nothing)|"
         r"\bkidneys?\s+(?:hurt|pain|ache|are\s+killing)|"

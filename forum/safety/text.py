@@ -57,5 +57,5 @@ SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+|[;\n]+")
 # Clauses also end at commas and at the words that turn a story: in "I had a clot
 # years ago but my leg is swollen now" the past and the present stay apart.
 CLAUSE_BREAK = re.compile(
-    r"(?i)[.!?]+(?=\s|$)|[!?]+|[;\n,:]+|\s[-\u2013\u2014]+\s|\u2014|\b(?:but|though|although|however|except)\b"
+    r"(?i)[.!?]+(?=\s|$)|[!?]+(?!\w)|[;\n,:]+|\s[-\u2013\u2014]+\s|\u2014|\b(?:but|though|although|however|except)\b"
 )

@@ -30,8 +30,9 @@ _LIST_LEAD = re.compile(r"(?i)\s*(?:(?:[\w'-]+\s+){1,3}(?:or|nor)\s+)?")
 _LIST_JOIN = re.compile(r"(?i)\b(?:or|nor)\b")
 _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y or Z")
 _LOOK_BACK = 200  # characters before a sign searched for those cues: about a clause
-# Semicolons join the items of a list ("a swollen leg; shortness of breath; chest pain").
-_SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+|\n+")
+# Semicolons join the items of a list ("a swollen leg; shortness of breath; chest pain"),
+# and a question mark before a word is a clinician's query ("Hx ?anaphylaxis 2017").
+_SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+(?!\w)|\n+")
 
 
 class _Story:
@@ -68,6 +69,11 @@ class _Story:
         start, end, _ = self.sentences.at(s_end + 1)
         says_now = start > s_end and self.search(cues.PRESENT, start, end)
         return bool(says_now and not self.search(cues.SUPPOSED, start, end))
+
+    def _next_sentence_instructs(self, s_end: int) -> bool:
+        """ "Wheezing? Tell your nurse straight away." answers its own question: advice."""
+        start, end, _ = self.sentences.at(s_end + 1)
+        return start > s_end and cues.INSTRUCTION.match(self.text, start, end) is not None
 
     def _list_start(self, c_start: int, start: int) -> int:
         """Where a negation's reach begins: the sign's clause, or, for an item of a list
@@ -107,7 +113,7 @@ class _Story:
         general_question = (
             asks
             and not search(cues.PERSON, s_start, s_end)
-            and bool(search(cues.GENERIC, s_start, s_end))
+            and bool(search(cues.GENERIC, s_start, s_end) or self._next_sentence_instructs(s_end))
         )
         if not talk and not now_in_clause:
             talk = (
