@@ -262,15 +262,22 @@ def dismiss_reports(comment: Comment, moderator: Moderator) -> ModerationEvent |
 EDIT_PREVIOUS = "\n\nPrevious text:\n"
 
 
+def _shown_change(
+    comment: Comment, moderator: Moderator, action: ModerationAction, reason: str = ""
+) -> ModerationEvent:
+    """A change to what is shown with a comment: its page is rebuilt if public, and logged."""
+    if comment.is_public:
+        _public_change(comment.article_id)
+    return log_event(moderator, action, comment=comment, reason=reason)
+
+
 def edit_comment(comment: Comment, body: str, reason: str, moderator: Moderator) -> ModerationEvent:
     """Replace a comment's text; the event keeps the reason and the text it replaced."""
     previous = comment.body
     set_comment_text(comment, body, TextSource.MODERATOR)
     comment.edited_by_moderator_at = utcnow()
-    if comment.is_public:
-        _public_change(comment.article_id)
-    return log_event(
-        moderator, ModerationAction.EDIT, comment=comment, reason=reason + EDIT_PREVIOUS + previous
+    return _shown_change(
+        comment, moderator, ModerationAction.EDIT, reason + EDIT_PREVIOUS + previous
     )
 
 
@@ -285,13 +292,8 @@ def set_featured(comment: Comment, featured: bool, moderator: Moderator) -> Mode
     if featured == (comment.featured_at is not None):
         return None
     comment.featured_at = utcnow() if featured else None
-    if comment.is_public:
-        _public_change(comment.article_id)
-    return log_event(
-        moderator,
-        ModerationAction.FEATURE if featured else ModerationAction.UNFEATURE,
-        comment=comment,
-    )
+    action = ModerationAction.FEATURE if featured else ModerationAction.UNFEATURE
+    return _shown_change(comment, moderator, action)
 
 
 def set_moderator_note(
@@ -302,12 +304,10 @@ def set_moderator_note(
     if (note, url) == (comment.moderator_note, comment.moderator_note_url):
         return None
     comment.moderator_note, comment.moderator_note_url = note, url
-    if comment.is_public:
-        _public_change(comment.article_id)
     if not note:
-        return log_event(moderator, ModerationAction.CLEAR_NOTE, comment=comment)
-    return log_event(
-        moderator, ModerationAction.NOTE, comment=comment, reason=note + (f"\n{url}" if url else "")
+        return _shown_change(comment, moderator, ModerationAction.CLEAR_NOTE)
+    return _shown_change(
+        comment, moderator, ModerationAction.NOTE, note + (f"\n{url}" if url else "")
     )
 
 
@@ -320,13 +320,8 @@ def set_role_verified(
     if comment.role_verified == verified:
         return None
     comment.role_verified = verified
-    if comment.is_public:
-        _public_change(comment.article_id)
-    return log_event(
-        moderator,
-        ModerationAction.VERIFY_ROLE if verified else ModerationAction.UNVERIFY_ROLE,
-        comment=comment,
-    )
+    action = ModerationAction.VERIFY_ROLE if verified else ModerationAction.UNVERIFY_ROLE
+    return _shown_change(comment, moderator, action)
 
 
 def set_comment_closing(
