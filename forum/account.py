@@ -25,6 +25,7 @@ from flask import (
 from sqlalchemy import delete, select, update
 
 from forum.comment_text import URGENT_MESSAGE, TextSource, describes_emergency, set_comment_text
+from forum.errors import invalid_link
 from forum.experiences import experience_json
 from forum.extensions import csrf, db, limiter
 from forum.forms import AuthorEditForm, EmailForm, EmptyForm
@@ -92,7 +93,7 @@ def confirm_subscription(token: str) -> Response | tuple[str, int] | str:
     payload = read_token("subscribe", token, timedelta(days=7))
     subscription = db.session.get(Subscription, payload.get("subscription", 0)) if payload else None
     if subscription is None or subscription.email != payload.get("email"):
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     # A GET only shows the button: mail scanners open links, people press buttons.
     if request.method == "POST" and EmptyForm().validate_on_submit():
         subscription.confirmed_at = subscription.confirmed_at or utcnow()
@@ -121,7 +122,7 @@ def stop_all_mail(email: str) -> None:
 def unsubscribe(token: str) -> tuple[str, int] | str:
     payload = read_token("unsubscribe", token, None)
     if not payload or not payload.get("email"):
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     if request.method == "POST":
         stop_all_mail(payload["email"])
         db.session.commit()
@@ -156,7 +157,7 @@ def manage(token: str) -> Response | tuple[str, int]:
     payload = read_token("manage", token, current_app.config["FORUM_MANAGE_LINK_AGE"])
     if not payload or not payload.get("email") or not use_token(payload):
         db.session.rollback()
-        return render_template("account/link_invalid.html", manage=True), 404
+        return invalid_link(manage=True)
     db.session.commit()
     until = utcnow() + current_app.config["FORUM_MANAGE_LINK_AGE"]
     session[MANAGE_KEY] = {"email": payload["email"], "until": until.isoformat()}

@@ -43,6 +43,12 @@ def error_response(code: int, message: str | None = None) -> ErrorPage:
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def invalid_link(*, used: bool = False, manage: bool = False) -> ErrorPage:
+    """The page for an e-mailed single-use link: spent (410), or unknown or expired (404)."""
+    html = render_template("account/link_invalid.html", used=used, manage=manage)
+    return html, 410 if used else 404
+
+
 def _handle_http_exception(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error

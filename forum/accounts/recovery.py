@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from forum.accounts import service
 from forum.accounts.forms import ForgotPasswordForm, ResetPasswordForm
 from forum.accounts.views import bp, password_rule_problem
+from forum.errors import invalid_link
 from forum.extensions import db, limiter
 from forum.mail import read_token, send_soon, token_used, use_token
 
@@ -31,17 +32,17 @@ def forgot_password() -> tuple[str, int]:
 def reset_password(token: str) -> Response | tuple[str, int]:
     payload = read_token("reset", token, current_app.config["FORUM_RESET_LINK_AGE"])
     if payload and token_used(payload):
-        return render_template("account/link_invalid.html", used=True), 410
+        return invalid_link(used=True)
     account = service.account_for_reset(payload)
     if account is None:
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         problem = password_rule_problem(account, form.password.data, form.confirm.data)
         if problem is None:
             if not use_token(payload):
                 db.session.rollback()
-                return render_template("account/link_invalid.html", used=True), 410
+                return invalid_link(used=True)
             service.set_new_password(account, form.password.data, reset=True)
             db.session.commit()
             send_soon(current_app._get_current_object())

@@ -12,6 +12,7 @@ from forum.accounts.forms import InviteForm, JoinForm, RoleForm
 from forum.accounts.roles import admin_required
 from forum.accounts.sessions import begin_session
 from forum.accounts.views import bp, password_rule_problem
+from forum.errors import invalid_link
 from forum.extensions import db, limiter
 from forum.forms import EmptyForm
 from forum.mail import read_token, send_soon, token_used, use_token
@@ -107,10 +108,10 @@ def join(token: str) -> Response | tuple[str, int]:
     age = current_app.config["FORUM_INVITATION_AGE"]
     signed = read_token("invite", token, age)
     if signed and token_used(signed):
-        return render_template("account/link_invalid.html", used=True), 410
+        return invalid_link(used=True)
     payload = service.read_invitation(signed)
     if payload is None:
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     form = JoinForm()
     if form.validate_on_submit():
         problem = password_rule_problem(
@@ -118,7 +119,7 @@ def join(token: str) -> Response | tuple[str, int]:
         )
         if problem is None and not use_token(payload):
             db.session.rollback()
-            return render_template("account/link_invalid.html", used=True), 410
+            return invalid_link(used=True)
         if problem is None:
             account = service.join(payload, form.name.data, form.password.data)
             begin_session(account)

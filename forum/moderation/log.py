@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required, must_enrol
+from forum.errors import invalid_link
 from forum.extensions import db
 from forum.mail import read_token, send_soon, token_used, use_token
 from forum.models import Article, Comment, Moderator
@@ -122,11 +123,11 @@ def decide(token: str) -> Response | tuple[str, int] | str:
     moderator = db.session.get(Moderator, payload.get("moderator", 0)) if payload else None
     action = payload.get("action") if payload else None
     if comment is None or moderator is None or not moderator.is_active:
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     if action not in ("approve", "reject"):
-        return render_template("account/link_invalid.html"), 404
+        return invalid_link()
     if token_used(payload):
-        return render_template("account/link_invalid.html", used=True), 410
+        return invalid_link(used=True)
     # Where two-factor is required, a link from the mailbox is not enough on its own: the
     # moderator it was sent to signs in (with their code) first, then acts.
     signed_in_as_them = current_user.is_authenticated and current_user.id == moderator.id
@@ -138,7 +139,7 @@ def decide(token: str) -> Response | tuple[str, int] | str:
     if request.method == "POST" and form.validate_on_submit():
         if not use_token(payload):
             db.session.rollback()
-            return render_template("account/link_invalid.html", used=True), 410
+            return invalid_link(used=True)
         moderate(comment, action, moderator, reason_code=form.reason.data)
         db.session.commit()
         send_soon(current_app._get_current_object())
