@@ -370,6 +370,12 @@ def test_a_question_about_my_own_symptom_still_fires():
         "the headache came on in seconds, like a bang, an hour after the infusion",
         "Post IVIG: UO 15 ml/hr since midday, ?AKI, renal team aware",
         "is it bad if my urine has turned the colour of cola? had the drip this morning",
+        "My mum says it's just a tummy bug, but I'm burning up and my neck won't bend",
+        "this doesn't feel like my usual migraine, my neck is stiff and the light hurts",
+        "had to stop twice on the stairs to catch my breath, I was fine this morning",
+        "my right calf has gone fat and shiny since lunch and it's hot to touch",
+        "I felt fine after the first hour but now my throat is closing",
+        "when he smiles one side doesn't move and his words are not coming out as words",
     ],
 )
 def test_warning_signs_in_everyday_words(text: str):
@@ -397,6 +403,9 @@ def test_warning_signs_in_everyday_words(text: str):
         "Is it normal for my wee to be a little darker the day after?",
         "My legs are dead after that hike, best kind of tired.",
         "Teaching note: if the patient reports chest pain, stop the infusion.",
+        "My legs are weak all the time with CIDP, that isn't going anywhere.",
+        "Chest pain or a swollen leg are the ones to watch, according to my rheumatologist.",
+        "Flushed and a racing heart for ten minutes, they slowed the drip and it passed.",
     ],
 )
 def test_calm_posts_in_the_same_words(text: str):

@@ -25,7 +25,8 @@ NEGATION = re.compile(
 # itself ("can't breathe", "hasn't peed", "isn't answering", "rash that doesn't fade").
 PSEUDO_NEGATION = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|didn'?t)\s+know(?!\s+(?:me|my|who|where))|not\s+sure|no\s+idea|"
-    r"not\s+just|not\s+only|no\s+matter|never\s+before|without\s+(?:\w+\s+){0,4}(?:nearly|almost)\b|(?:is\s+)?not\s+clear|no\s+pued[eo]|(?<=n't\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|"
+    r"not\s+just|not\s+only|no\s+matter|never\s+before|side\s+(?:\w+\s+){0,4}(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:move|lift|go\s+up)|(?:doesn'?t|does\s+not|isn'?t|is\s+not)\s+"
+    r"(?:feel\s+|look\s+|seem\s+)?like\s+(?:a|an|my|the|any|her|his)\b|without\s+(?:\w+\s+){0,4}(?:nearly|almost)\b|(?:is\s+)?not\s+clear|no\s+pued[eo]|(?<=n't\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|"
     r"(?<=not\s)(?:even\s+)?\w+(?:\s+\w+){0,4}\s+without|not\s+(?:knowing|recogni[sz]ing)|"
     r"(?:doesn'?t|don'?t)\s+seem\s+to\s+(?:know|recogni[sz]e)|(?:aren'?t|isn'?t|are\s+not|is\s+not|wasn'?t|"
     r"weren'?t)\s+(?:really\s+)?there|(?:not|doesn'?t|don'?t|didn'?t|can'?t)\s+(?:to\s+)?"
@@ -91,7 +92,8 @@ QUOTING = re.compile(
     r"usually\s+(?:happens|occurs|comes)|(?:is|are)\s+(?:very\s+|quite\s+|really\s+|extremely\s+)?"
     r"(?:rare|uncommon|unusual)\b|e\.g|including|symptoms\s+like|apparently|it\s+says|they\s+say|"
     r"the\s+(?:piece|page|author|website|site|guide|nurses?\s+(?:said|say))|"
-    r"warning\s+(?:signs?|list)|the\s+list|keep\s+an\s+eye|according\s+to|excerpt|"
+    r"warning\s+(?:signs?|list)|the\s+list|keep\s+an\s+eye|according\s+to\s+(?:the|this|that|a|an|their|nhs|nice|cdc|nih|my\s+(?:doctor|gp|nurse|"
+    r"consultant|rheum\w*|neuro\w*|specialist|dr))\b|excerpt|"
     r"reasons?\s+to|tell\s+(?:patients|people|you|us|everyone)|told\s+(?:us|me|patients|you)\s+to|"
     r"to\s+(?:look|watch)\s+(?:out\s+)?for|what\s+to\s+(?:look|watch)|go\s+through|went\s+through|"
     r"get\s+help\s+(?:straight\s+away|immediately|urgently|at\s+once)\s+(?:for|if)|"
@@ -124,7 +126,7 @@ FIGURATIVE = re.compile(
     r"(?:hike|walk|workout|run|match|dance|class))|jaw\s+(?:hit|dropped|drop)|"
     r"sleeping\s+funny|slept\s+funny|swimming|warmed\s+up|insurance|forms|dyed|"
     r"(?:that'?s|is|was)\s+(?:just|only)\s+because|because\s+(?:she|he)'?s\s+(?:two|one|a\s+baby|little)|"
-    r"same\s+as\s+(?:every|each|always|last|usual)|(?:it'?s|its)\s+gone(?:\s+now)?|for\s+a\s+while)\b"
+    r"same\s+as\s+(?:every|each|always|last|usual)|(?:it'?s|its)\s+gone(?=\s*(?:now|away|[.,;!?]|$))|for\s+a\s+while)\b"
 )
 # A rule of thumb written as an equation or an order: "breathlessness = 999", ", go to A&E".
 RULE_OF_THUMB = re.compile(
@@ -175,7 +177,8 @@ FUTURE = re.compile(
 # Over, or chronic and known: anywhere in the sentence, unless the sign's own clause
 # says it is happening now.
 PAST = re.compile(
-    r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|(?:the\s+)?(?:year|month|week|"
+    r"(?i)\b(?:(?:years?|months?|weeks?|wks?)\s+(?:ago|back)|once|all\s+the\s+time|wear(?:ing)?[\s-]?off|"
+    r"(?:isn'?t|not)\s+going\s+anywhere|(?:the\s+)?(?:year|month|week|"
     r"winter|summer|spring|autumn|fall|christmas|easter)\s+before\s+last|(?:has|have|had)\s+(?:now\s+|all\s+)?"
     r"(?:cleared|disappeared|faded)|(?:is\s+|'s\s+)?already\s+(?:going|gone)\s+down|always(?!\s+been\s+(?:right|left)[\s-]?handed)|"
     r"nothing\s+new|for\s+years|"
@@ -190,7 +193,7 @@ PAST = re.compile(
     r"was\s+(?:just|only)(?!\s+now)|"
     r"turned\s+out|first\s+ever\s+(?:infusion|dose|round|time|treatment)|improv\w*|(?:getting|much|lot|way|so\s+much)\s+better|"
     r"better\s+now|in\s+the\s+past|previously|ended\s+up|was\s+admitted|kept\s+(?:me|her|him)\s+in|"
-    r"(?:(?<!started\s)(?<!since\s)(?<!began\s)after\s+(?:my|her|his|the)|during\s+(?:my|her|his))\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)|"
+    r"(?:(?<!started\s)(?<!since\s)(?<!began\s)after\s+(?:my|her|his|the)|during\s+(?:my|her|his))\s+(?:first|second|third|fourth|last|previous|1st|2nd|3rd)(?!\s+(?:hour|half|hr|minutes?|mins?|bag|bottle|vial|few))|"
     r"when\s+(?:she|he|they)\s+was|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
     r"(?:one|1|two|2)|(?:my|the|her|his)\s+first\s+(?:round|infusion|dose|time|cycle|course|session)|without\s+(?:any\s+)?"
     r"(?:issue|problem)s?|no\s+(?:issues?|problems?)\s+since|had\s+(?:a|an|some)\s+(?:\w+\s+)?"
@@ -225,7 +228,8 @@ ALL_CLEAR = re.compile(
     r"(?:was|were)\s+(?:completely\s+|totally\s+)?fine(?!\s+(?:last|before|until|earlier|this|yesterday|an?\s|a\s+few|\d|one|two|when|at))|back\s+to\s+normal|glad\s+i\s+checked|"
     r"feel\s+(?:a\s+bit\s+)?silly|never\s+(?:came|happened|materiali[sz]ed|developed|showed\s+up)(?!\s+(?:before|until))|"
     r"nothing\s+(?:like\s+(?:it|that|this)\s+)?(?:has\s+)?(?:ever\s+)?(?:happened|came\s+of\s+it)|"
-    r"none\s+since|discharged|classic\s+raynaud'?s|(?:is|it'?s|that'?s)\s+(?:just\s+)?my\s+"
+    r"(?:it|that|which)\s+(?:passed|settled|went\s+away|wore\s+off|eased)|none\s+since|discharged\s+(?:\w+\s+)?(?:and|,)\s+(?:feeling|doing|all|fine|well|home\s+and)|classic\s+raynaud'?s|(?:cidp|mg|lupus)\s+(?:\w+\s+)?being\s+(?:cidp|mg|lupus)|(?:that'?s|thats|it'?s)\s+just\s+(?:my\s+|the\s+)?(?:mg|cidp|lupus|condition)\b|"
+    r"(?:is|it'?s|that'?s)\s+(?:just\s+)?my\s+"
     r"(?:raynaud'?s|normal|usual|mg|cidp)\b|(?:is|it'?s|that'?s)\s+(?:just\s+)?raynaud'?s|(?:numbers|levels|results|bloods)\s+(?:are|were)\s+(?:all\s+)?"
     r"(?:perfect|great|good|fine|normal)|feeling\s+(?:human|myself|normal|fine|much\s+better)\s+(?:again|now)|"
     r"came\s+(?:right\s+)?back\s+up|nothing\s+to\s+do\s+with|(?:she'?s|he'?s|i'?m)\s+back\s+to\s+"
@@ -239,8 +243,8 @@ ALL_CLEAR = re.compile(
     r"slept\s+on\s+it(?!\s*\?)|never\s+did|didn'?t\s+happen|(?:thankfully|luckily|fortunately)\s+(?:not|no|"
     r"nothing|never|it\s+didn'?t)|false\s+alarm|(?:was|turned\s+out\s+to\s+be)\s+(?:just\s+)?(?:anxiety|panic|nerves|"
     r"indigestion)|(?:it'?s|its)\s+(?:running\s+)?clear|(?<!thought\s)(?<!thought\sit\s)(?<!thinks\s)(?<!think\s)(?<!says\s)(?<!said\s)(?<!hope\s)"
-    r"(?<!hopes\s)(?:it'?s|its|was|it\s+was)\s+(?:just|only)\s+"
-    r"(?:from|the|a|my|because|muscular|muscle|anxiety|a\s+pulled|bruis\w*)|not\s+an?\s+(?:dvt|clot|"
+    r"(?<!hopes\s)(?:it'?s|its|was|it\s+was)\s+(?:just\s+(?:from|the|a|my|because|muscular|muscle|"
+    r"anxiety|a\s+pulled|bruis\w*)|only\s+(?:from|because|muscular|muscle|anxiety|a\s+pulled|bruis\w*))|not\s+an?\s+(?:dvt|clot|"
     r"pe|stroke|heart\s+attack|allergic\s+reaction|allergy)|no\s+(?:dvt|pe|stroke|bleed)\b|"
     r"(?:labs?|bloods?|tests?|results?|scans?|creatinine|ultrasound|ct|mri|ecg|ekg|x-?ray|echo)\s+"
     r"(?:(?:was|were|are|is|came\s+back|all)\s+)?(?:normal|fine|clear|negative)(?!\s+(?:last|before|"

@@ -23,7 +23,7 @@ _WHOSE = r"(?:(?:my|his|her|their|the|our|your|a)\s+)?"
 _LEG = r"(?:legs?|calf|calves|thighs?|ankle\s+to\s+knee)"
 _LEG_SIGN = (
     r"(?:swol+e?n|swel+\w*|red(?:dish)?|hot|warm|painful|tender|throbbing|puff\w*|purple|mottled|"
-    r"balloon\w*|double\s+the\s+size|"
+    r"balloon\w*|double\s+the\s+size|fat|shiny|"
     r"erythem\w*|o?edem\w*|"
     r"twice\s+the\s+size|bigger\s+than\s+the\s+other|agony)"
 )
@@ -69,6 +69,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:struggl\w*|hard|trouble|difficult\w*|problems?|issues?|fighting|labou?r\w*)\s+"
         rf"(?:to\s+|for\s+|with\s+(?:(?:his|her|my)\s+)?)?(?:\w+\s+)?{_BREATHE}",
         r"\bshort(?:ness)?\s+of\s+breath|\bbreathless\w*|\bsob\b|\bdyspn\w*|\bwinded\b",
+        r"\b(?:stop|stopped|stopping|pause\w*)\s+(?:\w+\s+){0,8}(?:to\s+)?(?:get|catch)\s+(?:my\s+|his\s+|her\s+)?"
+        r"(?:air|breath)",
         r"\b(?:very\s+|really\s+|so\s+)?(?:fast|rapid|laboured|labored|noisy)\s+breathing|\bno\s+pued[eo]\s+"
         r"respirar|\b(?:two|three|four|few|couple\s+of|\d)\s+(?:or\s+(?:two|three|four|five|\d)\s+)?words\s+"
         r"(?:at\s+a\s+time|before\s+(?:i|he|she)\s+(?:need|has|have|gasp)|between\s+breaths)",
@@ -117,7 +119,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         rf"\b(?:clutch|grab|hold)\w*\s+{_WHOSE}chest",
         rf"\b(?:sitting|standing|pressing|crushing)\s+on\s+{_WHOSE}chest",
         r"\bchest(?:'?s|\s+is)\s+going\b|\b(?:spread\w*|radiat\w*|going|shoot\w*)\s+(?:in)?to\s+"
-        r"(?:my|his|her)\s+(?:jaw|left\s+arm|neck)\b",
+        r"(?:my|his|her)\s+(?:jaw|(?:left\s+)?arm|neck)\b",
     ],
     ("racing_heart", "a racing or pounding heart"): [
         r"\b(?:heart|pulse|heartbeat)(?:'?s|\s+is|\s+keeps?|\s+was|\s+going|\s+has\s+been|\s+feels?\s+like\s+it'?s)?\s+"
@@ -139,7 +141,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bgoing\s+to\s+(?:drop|collapse|go\s+down|keel\s+over)|\bwent\s+(?:all\s+)?(?:grey|gray)\b|"
         r"\bwent\s+down\s+(?:in|on|like)\b|\bgoing\s+to\s+go\s+again|\b(?:just\s+)?coming\s+round\b|"
         r"\bnearly\s+(?:went|go|going)\s+down\b|\bhypotensi\w*|\bbp\s+(?:is\s+)?(?:tanking|crashing|"
-        r"dropping|plummeting|very\s+low)|\b(?:sweaty|clammy),?\s+(?:and\s+)?(?:gr[ae]y|pale|white)\b",
+        r"dropping|plummeting|very\s+low)|\b(?:sweaty|clammy),?\s+(?:and\s+)?(?:gr[ae]y|pale|white)\b|"
+        r"\b(?:gr[ae]y|pale|white)\s+and\s+(?:sweaty|clammy)\b",
         r"\b(?:going|gone|turning|turned|everything'?s\s+going)\s+(?:all\s+)?(?:grey|gray|black)\b",
     ],
     ("clot_signs", "a red, painful, swollen leg"): [
@@ -172,7 +175,7 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\bwords\s+(?:are\s+)?(?:getting\s+|coming\s+out\s+)?(?:all\s+)?(?:jumbled|wrong|garbled|mixed\s+up)",
         r"\bspeech\s+(?:is\s+|went\s+|has\s+gone\s+)?(?:coming\s+out\s+)?(?:all\s+)?"
         r"(?:wrong|funny|weird|strange|odd|garbled|mush\w*|thick\w*)",
-        r"\bspeech\s+(?:is\s+)?(?:not|isn'?t)\s+clear|\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
+        r"\bspeech\s+(?:is\s+)?(?:not|isn'?t)\s+clear|\bnot\s+coming\s+out\s+(?:as|in)\s+words|\bword\s+salad|\bwrong\s+words\s+come\s+out|\bgarbled\b|\bmush(?:ed|y)\s+(?:up|words)|"
         r"\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?(?:all\s+)?mush\w*|\bmouthful\s+of\s+marbles|"
         r"\b(?:sentences|words)\s+(?:aren'?t|are\s+not|not)\s+making\s+(?:any\s+)?sense",
         r"\b(?:speak|talk)\w*\s+(?:all\s+)?(?:really\s+|very\s+)?(?:funny|strange\w*|weird|odd|wrong)\b",
@@ -188,6 +191,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
         r"\b(?:face|facial)\b" + _GAP % 30 + r"\b(?:droop\w*|dropped|fallen|sagg\w*|lopsided)",
         r"\b(?:droop\w*|dropped|sagging)\s+(?:on\s+one\s+side|face|mouth|smile)",
         r"\bone\s+side\s+of\s+(?:his|her|my|their)\s+(?:face|mouth)",
+        r"\bone\s+side\s+(?:of\s+(?:his|her|my|their)\s+(?:face|mouth|smile)\s+)?(?:doesn'?t|does\s+not|won'?t|"
+        r"didn'?t)\s+(?:move|lift|go\s+up)",
         r"\bface\s+one\s+side\s+(?:down|dropp\w*|droop\w*)",
     ],
     ("weakness", "arm or leg weakness"): [
@@ -238,6 +243,8 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
     ("meningitis_signs", "a severe headache with a stiff neck or fever"): [
         rf"\b{_HEADACHE}{_GAP % 80}{_STIFF_NECK}|\b{_STIFF_NECK}{_GAP % 80}{_HEADACHE}",
         rf"\b{_STIFF_NECK}",
+        rf"\b{_HEADACHE}{_GAP % 80}\bworst\s+(?:\w+\s+)?"
+        r"(?:of\s+my\s+(?:whole\s+)?life|i'?ve\s+ever\s+had)",
         r"\b(?:worst|most\s+\w+)\s+(?:headache|pain)\s+(?:of\s+my\s+(?:whole\s+|entire\s+)?life|ever|"
         r"i'?ve\s+ever|i\s+have\s+ever)",
         r"\b(?:headache|head|pain)\s+(?:is\s+)?(?:the\s+)?worst\s+(?:ever|of\s+my\s+life)",

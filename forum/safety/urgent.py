@@ -32,6 +32,7 @@ _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y 
 _LOOK_BACK = 200  # characters before a sign searched for those cues: about a clause
 # Semicolons join the items of a list ("a swollen leg; shortness of breath; chest pain"),
 # and a question mark before a word is a clinician's query ("Hx ?anaphylaxis 2017").
+_BUT = re.compile(r"(?i)\b(?:but|except|yet|however)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+(?!\w)|\n+")
 
 
@@ -44,7 +45,14 @@ class _Story:
         self.clauses = Pieces(text, CLAUSE_BREAK)
         self.hypothetical = [m.span() for m in cues.HYPOTHETICAL.finditer(text)]
         self._hypothetical_starts = [s for s, _ in self.hypothetical]
-        self.all_clear = [m.start() for m in cues.ALL_CLEAR.finditer(text)]
+        self.all_clear = [
+            m.start() for m in cues.ALL_CLEAR.finditer(text) if not self._taken_back(m.end())
+        ]
+
+    def _taken_back(self, end: int) -> bool:
+        """An all-clear the same sentence then turns on: "it's just a migraine, but it's the
+        worst of my life", "Gran says it's just flu, but she's burning up"."""
+        return bool(_BUT.search(self.text, end, self.sentences.at(end)[1]))
 
     def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
         """A cue in text[start:sign_end]: before the sign, or between a frame's two words."""
