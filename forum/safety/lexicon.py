@@ -40,7 +40,7 @@ INSURER = (
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
 RECORD_CUE = (
-    r"(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
+    r"(?:mrn|hn|ssn|mbi|(?:my|his|her|your)\s+social\b(?!\s+(?:worker|media|life|services))|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
     r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
     rf"{INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"

@@ -135,6 +135,9 @@ _FULL_DATE = (
     rf"{MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{DAY}\b|{MONTH},?\s+on\s+the\s+{DAY},?\s+[0-9]{{4}}\b|"
     rf"{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR_WORDS}\b|"
     r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b|"
+    # Spaced out so scrapers miss it: "1 1 / 0 6 / 1 9 7 1".
+    r"[0-9]\s?[0-9]?\s?[/.-]\s?[0-9]\s?[0-9]?\s?[/.-]\s?[0-9](?:\s?[0-9]){3}\b|"
+    rf"[0-9]{{4}},?\s+on\s+{MONTH}\.?\s+(?:the\s+)?{DAY}\b|"
     rf"[0-9]{{4}},?\s+on\s+the\s+{DAY}\s+(?:of\s+)?{MONTH}\b|"
     r"(?:christmas|new\s+year'?s|boxing|valentine'?s|st\.?\s+patrick'?s|halloween)\s+(?:eve|day)?,?\s*[0-9]{4}\b"
 )
@@ -145,18 +148,27 @@ _DAY_MONTH = (
     rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+{DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
     r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
 )
+# "DOB", "D-O-B", "date of birth", and as forms abroad print it.
+_DOB_CUE = (
+    r"(?:d[.-]?o[.-]?b\b\.?|date\s+of\s+birth|birth\s*date|fecha\s+de\s+nacimiento|"
+    r"date\s+de\s+naissance|geburtsdatum|data\s+di\s+nascita|data\s+de\s+nascimento)"
+)
 _DOB = re.compile(
-    r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
+    rf"(?i)\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?{WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
-    r"mum'?s|dad'?s)?\s*(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
+    rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
     rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
 )
 _RECORD = re.compile(
     rf"(?i)\b{RECORD_CUE}"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=(-]{0,4}"
+    # Words between the name and the number end in a verb or a pause: "MRN on the board
+    # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
+    r"(?:\.?[a-z', (]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
+    r"\s?[\u2014:]|\s-|,))?"
+    r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
@@ -166,7 +178,9 @@ _RECORD = re.compile(
     r"member\s+id|policy\s+number)\b"
 )
 # "NHS number is four eight five ...": a record's name just before digits read out.
-_RECORD_CUE_BEFORE = re.compile(rf"(?i)\b{RECORD_CUE}(?:\s+(?:is|was))?[\s:#.,=(-]{{0,4}}$")
+_RECORD_CUE_BEFORE = re.compile(
+    rf"(?i)\b{RECORD_CUE}(?:[\s,]+(?!(?:call|text|ring|me|mobile|cell)\b)[a-z']+){{0,4}}?[\s:#.,=(-]{{0,4}}$"
+)
 # Shapes that are record numbers whatever the words around them: a UK National
 # Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), and ten digits
 # grouped 3-3-4 beside "NHS".
