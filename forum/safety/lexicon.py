@@ -57,13 +57,19 @@ RECORD_CUE = (
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
 
-# Street types that are also common words ("either way", "the drive") count only
-# when capitalised.
-STREET_TYPE = (
-    r"(?:(?i:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|terrace|crescent|cres|"
-    r"highway|hwy|parkway|pkwy)|(?-i:Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|"
-    r"Mews|Grove|Hill|Walk|Circle|Cir|Trail|Plaza|Parade|Rise))\b\.?"
+_STREET_ANY_CASE = (
+    "street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|terrace|crescent|cres|highway|hwy|"
+    "parkway|pkwy"
 )
+# Street types that are also common words ("either way", "the drive", "a nice view") count
+# only when capitalised.
+_STREET_CAPITALISED = (
+    "Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|Mews|Grove|Hill|Walk|Circle|Cir|"
+    "Trail|Plaza|Parade|Rise|View|Heights|Villas|Cottages|Manor|Meadows|Lawns?|Quay"
+)
+STREET_TYPE = rf"(?:(?i:{_STREET_ANY_CASE})|(?-i:{_STREET_CAPITALISED}))\b\.?"
+# Only capitalised: after a number in words ("forty-four Kowhai Road") nothing else is safe.
+STREET_TYPE_CAPITALISED = rf"(?-i:{_STREET_ANY_CASE.title()}|{_STREET_CAPITALISED})\b\.?"
 
 # Words that cannot be part of a street name: "3 rounds at St Luke's" and "room 12 on
 # the 4th floor" are not addresses.

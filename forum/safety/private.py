@@ -13,10 +13,18 @@ from forum.safety.lexicon import (
     RECORD_CUE,
     STATE,
     STREET_TYPE,
+    STREET_TYPE_CAPITALISED,
     WEEKDAY,
     YEAR_WORDS,
 )
-from forum.safety.spoken import NUMBER_TOKEN, REPEAT, SAID_DIGIT, TOKEN_START, said_numbers
+from forum.safety.spoken import (
+    NUMBER_IN_WORDS,
+    NUMBER_TOKEN,
+    REPEAT,
+    SAID_DIGIT,
+    TOKEN_START,
+    said_numbers,
+)
 from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
@@ -35,7 +43,9 @@ _AT = r"(?:\s+at\s+|\s?[(\[{<*_-]\s?(?:at|@)\s?[)\]}>*_-]\s?|\s+@\s*|@\s+)"
 # "jane dot doe at gmail dot com", "bob at hotmail.co.uk", "mum2020 @ gmail . com":
 # people spell addresses out to get past filters.
 _SPELLED_EMAIL = re.compile(
-    rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
+    # "the page at nhs.uk", "a leaflet at lupus.org": a thing at a website, not a person.
+    rf"(?i)(?<![\w.+-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bits\s)"
+    rf"[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
@@ -61,15 +71,22 @@ _PHONE_IN_WORDS = re.compile(
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 _MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
+_EIRCODE = (
+    r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W)\s?(?=[0-9A-Z]{0,3}[A-Z])(?=[0-9A-Z]{0,3}[0-9])"
+    r"[0-9AC-FHKNPRTV-Y]{4}"
+)
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
+    # An Irish Eircode, letters and digits mixed: "P31 X2Y7", "D6W F4E2".
+    rf"\b(?-i:{_EIRCODE})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
     # Lower case after "in", "near" or "from": "I'm in ls6 2qt".
     r"(?i:\b(?=[inf])(?:in|near|from)\s(?P<lower>[a-z]{1,2}[0-9][a-z0-9]?\s"
     r"(?![0-9](?:st|nd|rd|th)\b)[0-9][abd-hjlnp-uw-z]{2}))\b|"
     # After its label any case will do: "postcode is m14 5rt", "zip: 60614", "pincode 560038".
-    r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*|-\s*)?"
-    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
+    r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?|eircode)\s*(?:is\s*|:\s*|-\s*)?"
+    rf"(?P<value>(?i:{_EIRCODE})|"
+    r"[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
     r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]|"
     # or read out: "post code is B one five, two T T", "zip six oh six one four".
     rf"\b[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{SAID_DIGIT}(?:[\s,]{{1,3}}(?:{SAID_DIGIT}|[a-z]))?"
@@ -112,6 +129,11 @@ _ORGANISATION = re.compile(
     r"(?i)\b(?:foundation|society|association|alliance|charity|trust|federation|institute|"
     r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
     r"information|info|educator|crisis)\s+line)\b"
+)
+# "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
+_PUBLIC_LINE = re.compile(
+    r"(?i)\b(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
+    r"(?:appointments?|booking)\s+line)\b[^.!?\n0-9]{0,25}$"
 )
 _PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
@@ -182,11 +204,14 @@ _RECORD_CUE_BEFORE = re.compile(
     rf"(?i)\b{RECORD_CUE}(?:[\s,]+(?!(?:call|text|ring|me|mobile|cell)\b)[a-z']+){{0,4}}?[\s:#.,=(-]{{0,4}}$"
 )
 # Shapes that are record numbers whatever the words around them: a UK National
-# Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), and ten digits
+# Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), a US Medicare
+# number ("1EG4-TE5-MK73": digits and letters in fixed places), and ten digits
 # grouped 3-3-4 beside "NHS".
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"  # no S, L, O, I, B or Z
 _RECORD_SHAPE = re.compile(
     r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
+    rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
 )
@@ -200,7 +225,12 @@ _STREET = re.compile(
     r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
-    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b|"
+    # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
+    r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
+    r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
+    r"\b(?-i:RR|R\.R\.|RD|R\.D\.)\s?[0-9]{1,2},?\s+(?-i:Box|[A-Z][a-z]+)\b|"
+    # A house number in words: "forty-four Kowhai Road".
+    rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}|"
     # The type before the name: "55 rue de la Paix", "12 calle Mayor".
     r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
     r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
@@ -279,13 +309,14 @@ def find_private_details(text: str) -> list[Finding]:
 
 
 def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
-    """A free number beside an organisation's name, with no "me" or "my" just before it."""
+    """A free number beside an organisation's name, or a place's switchboard or reception,
+    with no "me" or "my" just before it."""
     before = text[max(0, m.start() - 80) : m.start()]
-    return bool(
+    said_of_one = _PUBLIC_LINE.search(before) or (
         _FREE_NUMBER.match(m.group())
         and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
-        and not _PERSONAL.search(before[-30:])
     )
+    return bool(said_of_one and not _PERSONAL.search(before[-30:]))
 
 
 def _is_read_out(phrase: str, kind: str) -> bool:
