@@ -45,6 +45,7 @@ _AT = r"(?:\s+at\s+|\s?[(\[{<*_-]\s?(?:at|@)\s?[)\]}>*_-]\s?|\s+@\s*|@\s+)"
 _SPELLED_EMAIL = re.compile(
     # "the page at nhs.uk", "a leaflet at lupus.org": a thing at a website, not a person.
     rf"(?i)(?<![\w.+-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bits\s)"
+    r"(?<!'s\s)(?!(?:page|site|website|article|section|leaflet|forum|group|blog|guide|post)\s)"
     rf"[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
@@ -188,7 +189,7 @@ _RECORD = re.compile(
     rf"(?i)\b{RECORD_CUE}"
     # Words between the name and the number end in a verb or a pause: "MRN on the board
     # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
-    r"(?:\.?[a-z', (]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
+    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
@@ -229,8 +230,10 @@ _STREET = re.compile(
     r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
     r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
     r"\b(?-i:RR|R\.R\.|RD|R\.D\.)\s?[0-9]{1,2},?\s+(?-i:Box|[A-Z][a-z]+)\b|"
-    # A house number in words: "forty-four Kowhai Road".
-    rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}|"
+    # A house number in words, the address ending there: "at forty-four Kowhai Road, Mt Eden"
+    # ("Forty Winks Road is a podcast").
+    rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}"
+    r"(?=\s*(?:[,.!;)\n]|$))|"
     # The type before the name: "55 rue de la Paix", "12 calle Mayor".
     r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
     r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
