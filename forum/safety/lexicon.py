@@ -42,7 +42,7 @@ INSURER = (
 RECORD_CUE = (
     r"(?:mrn|hn|ssn|mbi|(?:my|his|her|your)\s+social\b(?!\s+(?:worker|media|life|services))|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
-    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
+    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+card)?(?:\s+(?:id|number|no|num|#))?|"
     rf"{INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
     r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
     r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"

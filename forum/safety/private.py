@@ -183,7 +183,7 @@ _DOB = re.compile(
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
     rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
-    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
 )
 _RECORD = re.compile(
     rf"(?i)\b{RECORD_CUE}"
@@ -193,7 +193,7 @@ _RECORD = re.compile(
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"(?P<value>(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
