@@ -177,7 +177,7 @@ _DOB_CUE = (
     r"date\s+de\s+naissance|geburtsdatum|data\s+di\s+nascita|data\s+de\s+nascimento)"
 )
 _DOB = re.compile(
-    rf"(?i)\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
+    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?{WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
@@ -186,7 +186,7 @@ _DOB = re.compile(
     rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
 )
 _RECORD = re.compile(
-    rf"(?i)\b{RECORD_CUE}"
+    rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
     # Words between the name and the number end in a verb or a pause: "MRN on the board
     # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
     r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
@@ -198,7 +198,7 @@ _RECORD = re.compile(
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
-    r"member\s+id|policy\s+number)\b"
+    r"member\s+id|policy\s+number)\b)"
 )
 # "NHS number is four eight five ...": a record's name just before digits read out.
 _RECORD_CUE_BEFORE = re.compile(
