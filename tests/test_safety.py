@@ -317,6 +317,11 @@ IN_PROSE_AND_ABROAD = [
     ("eircode is d02 af30", "street_address", "d02 af30"),
     ("we're at RR 3, Box 17 now", "street_address", "RR 3, Box 17"),
     ("write to Post Office Box 889", "street_address", "Post Office Box 889"),
+    ("I came into the world on 9 May 1968, at home", "date_of_birth", "9 May 1968"),
+    ("born 1968, May 9th, in a heatwave", "date_of_birth", "1968, May 9th"),
+    ("my insurance policy is QZ-40021-88 with them", "record_number", "QZ-40021-88"),
+    ("the ward printed 00571930 on my new band", "record_number", "00571930"),
+    ("my address is 3 Kilbride Park, Ennis", "street_address", "3 Kilbride Park"),
 ]  # fmt: skip
 
 
@@ -367,6 +372,8 @@ NEAR_MISSES = [
     "Medicare paid 80% of the $14,200 bill",
     "my hospital number changed when the trusts merged in 2019",
     "ring the switchboard on 0161 496 0000 and ask for rheumatology",
+    "the trial is NCT04412345 if you want to read it",
+    "the hospital ran it at 0600 and again at 1800",
 ]
 
 

@@ -49,7 +49,7 @@ RECORD_CUE = (
     r"chart|unit|case|clinic|file|benefits|health|health\s+insurance|national\s+insurance|ni|"
     r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
     r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
-    r"(?:specimen|accession|rx|prescription|trial)\b|"
+    r"(?:specimen|accession|rx|prescription|trial|policy)\b|"
     # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
     r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
     r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
@@ -65,7 +65,7 @@ _STREET_ANY_CASE = (
 # only when capitalised.
 _STREET_CAPITALISED = (
     "Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|Mews|Grove|Hill|Walk|Circle|Cir|"
-    "Trail|Plaza|Parade|Rise|View|Heights|Villas|Cottages|Manor|Meadows|Lawns?|Quay"
+    "Trail|Plaza|Parade|Rise|View|Heights|Villas|Cottages|Manor|Meadows|Lawns?|Quay|Park"
 )
 STREET_TYPE = rf"(?:(?i:{_STREET_ANY_CASE})|(?-i:{_STREET_CAPITALISED}))\b\.?"
 # Only capitalised: after a number in words ("forty-four Kowhai Road") nothing else is safe.

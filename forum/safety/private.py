@@ -160,8 +160,8 @@ _FULL_DATE = (
     r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b|"
     # Spaced out so scrapers miss it: "1 1 / 0 6 / 1 9 7 1".
     r"[0-9]\s?[0-9]?\s?[/.-]\s?[0-9]\s?[0-9]?\s?[/.-]\s?[0-9](?:\s?[0-9]){3}\b|"
-    rf"[0-9]{{4}},?\s+on\s+{MONTH}\.?\s+(?:the\s+)?{DAY}\b|"
-    rf"[0-9]{{4}},?\s+on\s+the\s+{DAY}\s+(?:of\s+)?{MONTH}\b|"
+    rf"[0-9]{{4}},?\s+(?:on\s+)?{MONTH}\.?\s+(?:the\s+)?{DAY}\b|"
+    rf"[0-9]{{4}},?\s+(?:on\s+)?the\s+{DAY}\s+(?:of\s+)?{MONTH}\b|"
     r"(?:christmas|new\s+year'?s|boxing|valentine'?s|st\.?\s+patrick'?s|halloween)\s+(?:eve|day)?,?\s*[0-9]{4}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
@@ -179,7 +179,7 @@ _DOB_CUE = (
 _DOB = re.compile(
     rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?{WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
-    r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
+    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
     rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
@@ -206,17 +206,21 @@ _RECORD_CUE_BEFORE = re.compile(
 )
 # Shapes that are record numbers whatever the words around them: a UK National
 # Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), a US Medicare
-# number ("1EG4-TE5-MK73": digits and letters in fixed places), and ten digits
-# grouped 3-3-4 beside "NHS".
+# number ("1EG4-TE5-MK73": digits and letters in fixed places), ten digits grouped
+# 3-3-4 beside "NHS", and a number led by two zeros beside a wristband or hospital.
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"  # no S, L, O, I, B or Z
+_CARE_WORD = r"(?:wrist\s?band|band|chart|mrn|hospital|records?|patient)"
 _RECORD_SHAPE = re.compile(
     r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
     rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
-    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
+    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"
+    rf"(?i:\b{_CARE_WORD}\b[^.!?\n]{{0,60}}?)(?P<zeros>\b00[0-9]{{4,8}}\b)|"
+    rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b)"
 )
 _RECORD_MIN_LENGTH = 6
+_TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
 _PRODUCT = re.compile(
     r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b"
 )  # letters and digits: shorter tokens are room numbers and counts
@@ -279,7 +283,7 @@ _PRIVATE = [
         "record_number",
         "a medical record or insurance number",
         _RECORD_SHAPE,
-        ("nhs", "nhs_before", 0),
+        ("nhs", "nhs_before", "zeros", "zeros_before", 0),
     ),
 ]
 
@@ -357,6 +361,8 @@ def _is_a_product(text: str, m: re.Match[str]) -> bool:
 def _looks_like_an_id(value: str) -> bool:
     """Long enough, and with a digit: "RHEUM-88213", not "on the letter"."""
     compact = re.sub(r"\W", "", value)
+    if _TRIAL_REGISTRY.match(compact):
+        return False  # "NCT01234567" names a public trial, not a person
     return len(compact) >= _RECORD_MIN_LENGTH and sum(c.isdigit() for c in compact) >= 4
 
 
