@@ -211,13 +211,13 @@ _RECORD_CUE_BEFORE = re.compile(
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"  # no S, L, O, I, B or Z
 _CARE_WORD = r"(?:wrist\s?band|band|chart|mrn|hospital|records?|patient)"
 _RECORD_SHAPE = re.compile(
-    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
+    r"(?=[0-9A-Za-z])(?:\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
     rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"
     rf"(?i:\b{_CARE_WORD}\b[^.!?\n]{{0,60}}?)(?P<zeros>\b00[0-9]{{4,8}}\b)|"
-    rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b)"
+    rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b))"
 )
 _RECORD_MIN_LENGTH = 6
 _TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
