@@ -322,6 +322,9 @@ IN_PROSE_AND_ABROAD = [
     ("my insurance policy is QZ-40021-88 with them", "record_number", "QZ-40021-88"),
     ("the ward printed 00571930 on my new band", "record_number", "00571930"),
     ("my address is 3 Kilbride Park, Ennis", "street_address", "3 Kilbride Park"),
+    ("carte vitale 2 68 05 13 055", "record_number", "2 68 05 13 055"),
+    ("codice fiscale VRDLGU68E09F205Z per favore", "record_number", "VRDLGU68E09F205Z"),
+    ("we're at Calle Sol 7, Sevilla", "street_address", "Calle Sol 7"),
 ]  # fmt: skip
 
 

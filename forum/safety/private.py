@@ -101,6 +101,9 @@ _ZIP = re.compile(
     # German and Dutch streets put the number after the name: "Lindenstrasse 12, 10115 Berlin".
     r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
     r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?|"
+    # So do Spanish, Italian and Portuguese ones: "Calle Mayor 12", "Via Roma 5, 00184".
+    r"\b(?:Calle|Avenida|Via|Viale|Corso|Piazza|Rua|Carrer|Paseo)\s+(?:(?:de|del|la|da|dos)\s+)?"
+    r"[A-Z][a-z\u00e0-\u00ff]+(?:\s[A-Z][a-z\u00e0-\u00ff]+)?,?\s+[0-9]{1,4}\b|"
     # An Indian PIN after the city closes an address: ", Bangalore 560038", "Hyderabad - 500034".
     r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b"
     r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
