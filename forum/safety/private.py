@@ -181,7 +181,7 @@ _DOB_CUE = (
 )
 _DOB = re.compile(
     rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
-    rf"[^.!\n0-9]{{0,120}}?{WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
+    rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
@@ -198,7 +198,7 @@ _RECORD = re.compile(
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
-    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
+    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
     r"member\s+id|policy\s+number)\b)"
