@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from forum.safety.lexicon import (
+from forum.safety.private_lexicon import (
     DAY,
     MONTH,
     NOT_STREET_WORD,
