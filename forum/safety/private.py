@@ -5,7 +5,26 @@ from __future__ import annotations
 import itertools
 import re
 
-from forum.safety.spoken import NUMBER_TOKEN, REPEAT, SAID_DIGIT, TOKEN_START, said_numbers
+from forum.safety.private_lexicon import (
+    DAY,
+    MONTH,
+    NOT_STREET_WORD,
+    PROVIDER,
+    RECORD_CUE,
+    STATE,
+    STREET_TYPE,
+    STREET_TYPE_CAPITALISED,
+    WEEKDAY,
+    YEAR_WORDS,
+)
+from forum.safety.spoken import (
+    NUMBER_IN_WORDS,
+    NUMBER_TOKEN,
+    REPEAT,
+    SAID_DIGIT,
+    TOKEN_START,
+    said_numbers,
+)
 from forum.safety.text import QUOTES, Finding, dedupe
 
 # --- private details -----------------------------------------------------------------
@@ -21,17 +40,15 @@ _EMAIL = re.compile(
 # "carl1970 at gmail dot com": people spell addresses out to get past filters.
 _DOT = r"(?:\s+dot\s+|\s?[(\[{<*_-]\s?(?:dot|\.)\s?[)\]}>*_-]\s?)"
 _AT = r"(?:\s+at\s+|\s?[(\[{<*_-]\s?(?:at|@)\s?[)\]}>*_-]\s?|\s+@\s*|@\s+)"
-# Mail providers everyone knows: "jane at gmail" needs no ".com" to be an address.
-_PROVIDER = (
-    r"(?:gmail|googlemail|hotmail|yahoo|ymail|rocketmail|outlook|icloud|aol|btinternet|live|"
-    r"protonmail|msn|rediffmail|gmx|yandex|zoho|bigpond|comcast|sbcglobal|virginmedia)"
-)
 # "jane dot doe at gmail dot com", "bob at hotmail.co.uk", "mum2020 @ gmail . com":
 # people spell addresses out to get past filters.
 _SPELLED_EMAIL = re.compile(
-    rf"(?i)(?<![\w.+-])[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
+    # "the page at nhs.uk", "a leaflet at lupus.org": a thing at a website, not a person.
+    rf"(?i)(?<![\w.+-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bits\s)"
+    r"(?<!'s\s)(?!(?:page|site|website|article|section|leaflet|forum|group|blog|guide|post)\s)"
+    rf"[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
-    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){_PROVIDER})\b"
+    rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
@@ -39,11 +56,11 @@ _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 _HANDLE = r"[a-z][\w-]{0,30}[0-9._][\w.-]{0,30}[a-z0-9]"
 # "my gmail is janedoe86", "hotmail: sue_b_77", "janedoe85 (gmail)"
 _PROVIDER_NAME = re.compile(
-    rf"(?i)\bmy\s+{_PROVIDER}{_ACCOUNT}[a-z0-9][\w.]{{2,40}}\b|"
-    rf"\b{_PROVIDER}(?:{_ACCOUNT}{_HANDLE}|"
+    rf"(?i)\bmy\s+{PROVIDER}{_ACCOUNT}[a-z0-9][\w.]{{2,40}}\b|"
+    rf"\b{PROVIDER}(?:{_ACCOUNT}{_HANDLE}|"
     # "I'm on ymail, username gracie.m.b": the provider, then a name with a dot or digit.
     rf"\b[^.!?\n]{{0,40}}?\buser\s?name\s*(?:is\s+|=\s*|:\s*)?{_HANDLE})\b|"
-    rf"\b{_HANDLE}(?:\s+(?:on|via)\s+{_PROVIDER}\b|\s?[(\[]{_PROVIDER}(?:\.com)?[)\]])"
+    rf"\b{_HANDLE}(?:\s+(?:on|via)\s+{PROVIDER}\b|\s?[(\[]{PROVIDER}(?:\.com)?[)\]])"
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
@@ -55,32 +72,38 @@ _PHONE_IN_WORDS = re.compile(
 _MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
 _MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
+_EIRCODE = (
+    r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W)\s?(?=[0-9A-Z]{0,3}[A-Z])(?=[0-9A-Z]{0,3}[0-9])"
+    r"[0-9AC-FHKNPRTV-Y]{4}"
+)
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2})\b|"
+    # An Irish Eircode, letters and digits mixed: "P31 X2Y7", "D6W F4E2".
+    rf"\b(?-i:{_EIRCODE})\b|"
     r"(?i:,\s*[a-z][a-z -]{1,30},?\s+[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2})\b|"
     # Lower case after "in", "near" or "from": "I'm in ls6 2qt".
     r"(?i:\b(?=[inf])(?:in|near|from)\s(?P<lower>[a-z]{1,2}[0-9][a-z0-9]?\s"
     r"(?![0-9](?:st|nd|rd|th)\b)[0-9][abd-hjlnp-uw-z]{2}))\b|"
     # After its label any case will do: "postcode is m14 5rt", "zip: 60614", "pincode 560038".
-    r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?)\s*(?:is\s*|:\s*|-\s*)?"
-    r"(?P<value>[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
+    r"(?i:\b(?:post\s?code|postal\s+code|pin\s?code|zip(?:\s?code)?|eircode)\s*(?:is\s*|:\s*|-\s*)?"
+    rf"(?P<value>(?i:{_EIRCODE})|"
+    r"[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}|[0-9]{5}(?:-[0-9]{4})?|"
     r"[1-9][0-9]{2}\s?[0-9]{3}|[a-z][0-9][a-z]\s?[0-9][a-z][0-9]|"
     # or read out: "post code is B one five, two T T", "zip six oh six one four".
     rf"\b[a-z](?:[\s,]?[a-z])?[\s,]{{1,3}}{SAID_DIGIT}(?:[\s,]{{1,3}}(?:{SAID_DIGIT}|[a-z]))?"
     rf"[\s,]{{1,3}}{SAID_DIGIT}[\s,]{{1,3}}[a-z][\s,]?[a-z]|{SAID_DIGIT}(?:[\s,-]{{1,3}}{SAID_DIGIT}){{4}}))\b"
 )
-_STATE = (
-    r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|"
-    r"T[NX]|UT|V[AT]|W[AIVY])"
-)
 # A US street address ending in a state and ZIP code: "..., Springfield, IL 62704".
 _ZIP = re.compile(
-    rf"\b{_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
+    rf"\b{STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?\b|\b[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]\b|"
     r"\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+[0-9]{4}\b|"
-    rf"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+{_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)\b|"
+    rf"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+{STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)\b|"
     # German and Dutch streets put the number after the name: "Lindenstrasse 12, 10115 Berlin".
     r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
     r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?|"
+    # So do Spanish, Italian and Portuguese ones: "Calle Mayor 12", "Via Roma 5, 00184".
+    r"\b(?:Calle|Avenida|Via|Viale|Corso|Piazza|Rua|Carrer|Paseo)\s+(?:(?:de|del|la|da|dos)\s+)?"
+    r"[A-Z][a-z\u00e0-\u00ff]+(?:\s[A-Z][a-z\u00e0-\u00ff]+)?,?\s+[0-9]{1,4}\b|"
     # An Indian PIN after the city closes an address: ", Bangalore 560038", "Hyderabad - 500034".
     r"(?:,|\s-)\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*-?\s*[1-9][0-9]{2}\s?[0-9]{3}\b"
     r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
@@ -111,6 +134,11 @@ _ORGANISATION = re.compile(
     r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
     r"information|info|educator|crisis)\s+line)\b"
 )
+# "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
+_PUBLIC_LINE = re.compile(
+    r"(?i)\b(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
+    r"(?:appointments?|booking)\s+line)\b[^.!?\n0-9]{0,25}$"
+)
 _PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
 _UNIT_AFTER = re.compile(
@@ -125,115 +153,94 @@ _DATE_LIKE = re.compile(
     r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}|[0-9]{4}[.-][0-9]{1,4}(?:[.-][0-9]{1,2})?"
 )
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_ORDINAL = (
-    r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
-    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
-    r"nineteenth|twentieth|thirtieth)"
-)
-_DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL})"
-_YEAR_WORDS = r"(?:nineteen|two\s+thousand(?:\s+and)?|twenty)(?:[\s-][a-z]+){1,2}"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)"
 _FULL_DATE = (
     r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b|"
-    rf"[0-9]{{1,2}}[\s/.-]{_MONTH}[\s/.-](?:[0-9]{{4}}|[0-9]{{2}})\b|"
-    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:in\s+)?(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\.?\s+(?:the\s+)?{_DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
-    rf"{_MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{_DAY}\b|{_MONTH},?\s+on\s+the\s+{_DAY},?\s+[0-9]{{4}}\b|"
-    rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}\b|"
+    rf"[0-9]{{1,2}}[\s/.-]{MONTH}[\s/.-](?:[0-9]{{4}}|[0-9]{{2}})\b|"
+    rf"{DAY}\s+(?:of\s+)?{MONTH}\.?,?\s+(?:in\s+)?(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{MONTH}\.?\s+(?:the\s+)?{DAY},?\s+(?:[0-9]{{4}}|'?[0-9]{{2}})\b|"
+    rf"{MONTH}\s+[0-9]{{4}},?\s+on\s+the\s+{DAY}\b|{MONTH},?\s+on\s+the\s+{DAY},?\s+[0-9]{{4}}\b|"
+    rf"{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR_WORDS}\b|"
     r"[0-9]{1,2}\s?/\s?[0-9]{1,2}\s?/\s?(?:[0-9]{4}|[0-9]{2})\b|[0-9]{4}\s[0-9]{2}\s[0-9]{2}\b|"
-    rf"[0-9]{{4}},?\s+on\s+the\s+{_DAY}\s+(?:of\s+)?{_MONTH}\b|"
+    # Spaced out so scrapers miss it: "1 1 / 0 6 / 1 9 7 1".
+    r"[0-9]\s?[0-9]?\s?[/.-]\s?[0-9]\s?[0-9]?\s?[/.-]\s?[0-9](?:\s?[0-9]){3}\b|"
+    rf"[0-9]{{4}},?\s+(?:on\s+)?{MONTH}\.?\s+(?:the\s+)?{DAY}\b|"
+    rf"[0-9]{{4}},?\s+(?:on\s+)?the\s+{DAY}\s+(?:of\s+)?{MONTH}\b|"
     r"(?:christmas|new\s+year'?s|boxing|valentine'?s|st\.?\s+patrick'?s|halloween)\s+(?:eve|day)?,?\s*[0-9]{4}\b"
 )
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
 # After the strongest cues a day and month alone, or eight digits, are enough.
 _DAY_MONTH = (
-    rf"{_DAY}\s+(?:of\s+)?{_MONTH}\b|{_MONTH}\.?\s+{_DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
+    rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+{DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
     r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
 )
+# "DOB", "D-O-B", "date of birth", and as forms abroad print it.
+_DOB_CUE = (
+    r"(?:d[.-]?o[.-]?b\b\.?|date\s+of\s+birth|birth\s*date|fecha\s+de\s+nacimiento|"
+    r"date\s+de\s+naissance|geburtsdatum|data\s+di\s+nascita|data\s+de\s+nascimento)"
+)
 _DOB = re.compile(
-    r"(?i)\b(?:(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|b(?:irth)?-?day)"
-    rf"[^.!\n0-9]{{0,120}}?{_WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
-    r"(?:born|b\.)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
-    rf"{_WEEKDAY}?(?P<value>{_FULL_DATE})|"
+    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
+    rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
+    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
+    rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
-    r"mum'?s|dad'?s)?\s*(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday)|"
-    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})\s+baby)"
-)
-# Health insurers whose member IDs people post: "Aetna ID W123456789".
-_INSURER = (
-    r"(?:aetna|cigna|humana|anthem|bcbs|blue\s+cross(?:\s+blue\s+shield)?|blue\s+shield|"
-    r"united\s*healthcare|uhc|kaiser|tricare|bupa|axa|medibank|optum|molina|highmark|vitality)"
-)
-# A cue, then a number-ish token. Letters may lead; later groups joined by a space
-# must start with a digit, so "MRN 00482915 if they ask" stops at the number.
-_RECORD_CUE = (
-    r"(?:mrn|hn|ssn|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
-    r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
-    r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+(?:card\s+)?(?:id|number|no|num|#))?|"
-    rf"{_INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
-    r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
-    r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
-    r"chart|unit|case|clinic|file|benefits|health|health\s+insurance|national\s+insurance|ni|"
-    r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
-    r"accession))?(?:\s+id)?\s?(?:id|identifier|number|no|num|#|ref(?:erence)?)|"
-    r"(?:specimen|accession|rx|prescription|trial)\b|"
-    # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
-    r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
-    r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
-    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?)"
-    r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
+    rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
 )
 _RECORD = re.compile(
-    rf"(?i)\b{_RECORD_CUE}"
-    r"(?:[a-z', ]{1,40}?\b(?:is|was|it'?s|linked\s+to|says|reads|shows)\b)?[\s:#.,=(-]{0,4}"
+    rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
+    # Words between the name and the number end in a verb or a pause: "MRN on the board
+    # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
+    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
+    r"\s?[\u2014:]|\s-|,))?"
+    r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>[a-z]{0,6}[\s/-]?[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"(?P<value>(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
-    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]*(?:\s[0-9][a-z0-9/-]*){0,3})\s+(?:is|was)\s+"
+    r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
     r"(?:mrn|nhs\s+number|hospital\s+number|patient\s+id|medical\s+record\s+number|chi\s+number|"
-    r"member\s+id|policy\s+number)\b"
+    r"member\s+id|policy\s+number)\b)"
 )
 # "NHS number is four eight five ...": a record's name just before digits read out.
-_RECORD_CUE_BEFORE = re.compile(rf"(?i)\b{_RECORD_CUE}(?:\s+(?:is|was))?[\s:#.,=(-]{{0,4}}$")
+_RECORD_CUE_BEFORE = re.compile(
+    rf"(?i)\b{RECORD_CUE}(?:[\s,]+(?!(?:call|text|ring|me|mobile|cell)\b)[a-z']+){{0,4}}?[\s:#.,=(-]{{0,4}}$"
+)
 # Shapes that are record numbers whatever the words around them: a UK National
-# Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), and ten digits
-# grouped 3-3-4 beside "NHS".
+# Insurance number ("QQ 12 34 56 C"), an Indian PAN ("ABCPK1234L"), a US Medicare
+# number ("1EG4-TE5-MK73": digits and letters in fixed places), ten digits grouped
+# 3-3-4 beside "NHS", and a number led by two zeros beside a wristband or hospital.
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"  # no S, L, O, I, B or Z
+_CARE_WORD = r"(?:wrist\s?band|band|chart|mrn|hospital|records?|patient)"
 _RECORD_SHAPE = re.compile(
-    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
+    r"(?=[0-9A-Za-z])(?:\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
+    rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
-    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)"
+    r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"
+    rf"(?i:\b{_CARE_WORD}\b[^.!?\n]{{0,60}}?)(?P<zeros>\b00[0-9]{{4,8}}\b)|"
+    rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b))"
 )
 _RECORD_MIN_LENGTH = 6
+_TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
 _PRODUCT = re.compile(
     r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b"
 )  # letters and digits: shorter tokens are room numbers and counts
-# Street types that are also common words ("either way", "the drive") count only
-# when capitalised.
-_STREET_TYPE = (
-    r"(?:(?i:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|terrace|crescent|cres|"
-    r"highway|hwy|parkway|pkwy)|(?-i:Drive|Dr|Way|Court|Ct|Close|Place|Pl|Gardens|Square|Row|"
-    r"Mews|Grove|Hill|Walk|Circle|Cir|Trail|Plaza|Parade|Rise))\b\.?"
-)
-# Words that cannot be part of a street name: "3 rounds at St Luke's" and "room 12 on
-# the 4th floor" are not addresses.
-_NOT_STREET_WORD = (
-    r"(?:at|in|on|to|and|or|of|my|your|our|the|a|an|for|from|with|per|by|is|was|are|were|"
-    r"x|mg|ml|hours?|mins?|days?|weeks?|months?|years?|rounds?|infusions?|times?)\b"
-)
 _STREET = re.compile(
     # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
     r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
     r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
-    rf"(?:(?!{_NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
-    rf"{_STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
-    r"|\bp\.?\s?o\.?\s?box\s[0-9]{1,6}\b|"
+    rf"(?:(?!{NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
+    rf"{STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
+    # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
+    r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
+    r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
+    r"\b(?-i:RR|R\.R\.|RD|R\.D\.)\s?[0-9]{1,2},?\s+(?-i:Box\s?#?\s?[0-9]{1,5}|[A-Z][a-z]+)\b|"
+    # A house number in words, the address ending there: "at forty-four Kowhai Road, Mt Eden"
+    # ("Forty Winks Road is a podcast").
+    rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}"
+    r"(?=\s*(?:[,.!;)\n]|$))|"
     # The type before the name: "55 rue de la Paix", "12 calle Mayor".
     r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
     r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
@@ -279,7 +286,7 @@ _PRIVATE = [
         "record_number",
         "a medical record or insurance number",
         _RECORD_SHAPE,
-        ("nhs", "nhs_before", 0),
+        ("nhs", "nhs_before", "zeros", "zeros_before", 0),
     ),
 ]
 
@@ -312,13 +319,14 @@ def find_private_details(text: str) -> list[Finding]:
 
 
 def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
-    """A free number beside an organisation's name, with no "me" or "my" just before it."""
+    """A free number beside an organisation's name, or a place's switchboard or reception,
+    with no "me" or "my" just before it."""
     before = text[max(0, m.start() - 80) : m.start()]
-    return bool(
+    said_of_one = _PUBLIC_LINE.search(before) or (
         _FREE_NUMBER.match(m.group())
         and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
-        and not _PERSONAL.search(before[-30:])
     )
+    return bool(said_of_one and not _PERSONAL.search(before[-30:]))
 
 
 def _is_read_out(phrase: str, kind: str) -> bool:
@@ -356,6 +364,8 @@ def _is_a_product(text: str, m: re.Match[str]) -> bool:
 def _looks_like_an_id(value: str) -> bool:
     """Long enough, and with a digit: "RHEUM-88213", not "on the letter"."""
     compact = re.sub(r"\W", "", value)
+    if _TRIAL_REGISTRY.match(compact):
+        return False  # "NCT01234567" names a public trial, not a person
     return len(compact) >= _RECORD_MIN_LENGTH and sum(c.isdigit() for c in compact) >= 4
 
 

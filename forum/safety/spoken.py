@@ -25,6 +25,11 @@ SAID_DIGIT = rf"(?:{_DIGIT_NAME}|[0-9])"
 # A digit word, a group of digits, or both glued together: "0seven7".
 NUMBER_TOKEN = rf"(?:[0-9]{{1,5}}|[0-9]*+(?:{_NUMBER_WORD}[0-9]*+)+)"
 REPEAT = r"(?:double|triple|treble)"
+# A house number in words, one to ninety-nine: "forty-four Kowhai Road".
+NUMBER_IN_WORDS = (
+    rf"(?=[eftnos])(?:{_TENS_NAME}(?:[\s-](?:{'|'.join(_DIGITS)}))?|{'|'.join(_TEENS)}|"
+    rf"{'|'.join(_DIGITS)})\b"
+)
 # A first-character test before the long alternation: most words in a comment fail it.
 _FIRSTS = {word[0] for word in [*DIGIT_WORDS, *_TEENS, *_TENS, "hundred", "thousand", "plus"]}
 TOKEN_START = f"(?=[0-9dt{''.join(sorted(_FIRSTS))}])"  # d, t: double, triple, treble
