@@ -38,11 +38,10 @@ def test_urgent_symptoms_on_the_heldout_set(record_testsuite_property):
     score = score_urgent(load_rows(HELDOUT / "urgent.tsv"))["all"]
     record_testsuite_property("heldout_urgent_precision", round(score.precision, 3))
     record_testsuite_property("heldout_urgent_recall", round(score.recall, 3))
-    assert score.precision >= 0.97  # measured 0.972 (rules and learned layer)
-    # Measured 0.967 after the fifth blind round (0.973 after the third and fourth): the
-    # rules alone stay at 0.951, the retrained layer adds 3 catches instead of 4. The
-    # target is 0.97; the floor is what was measured, so a regression still fails.
-    assert score.recall >= 0.965
+    assert score.precision >= 0.97  # measured 0.973 (rules and learned layer)
+    # The target. Measured once after each blind round: 0.973, 0.973, 0.967, 0.973 (the
+    # rules alone 0.951 throughout; the retrained layer adds 3 or 4 catches).
+    assert score.recall >= 0.97
 
 
 def test_private_details_on_the_heldout_set(record_testsuite_property):
