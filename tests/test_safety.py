@@ -472,8 +472,9 @@ def test_calm_posts_in_the_same_words(text: str):
 
 # --- the learned layer ------------------------------------------------------------------
 
-# Written for this test, in words the lexicon does not know.
-NEW_WORDS = "my son is grey and clammy and keeps being sick since the drip came out"
+# Written for this test, in words the lexicon does not know ("grey and clammy" became a
+# sign of fainting in the sixth blind round).
+NEW_WORDS = "my son is grey and keeps being sick since the drip came out"
 
 
 def learned_score(text: str) -> float:
@@ -497,9 +498,9 @@ def test_the_learned_layer_catches_words_the_lexicon_lacks_and_shows_them():
 @pytest.mark.parametrize(
     "text",
     [
-        "my son is not grey or clammy and hasn't been sick since the drip came out",
-        "last year my son was grey and clammy and kept being sick when the drip came out",
-        "if my son goes grey and clammy and keeps being sick, what do we do",
+        "my son is not grey and hasn't been sick since the drip came out",
+        "last year my son was grey and kept being sick when the drip came out",
+        "if my son goes grey and keeps being sick, what do we do",
     ],
     ids=["negation", "past", "hypothetical"],
 )
@@ -509,7 +510,7 @@ def test_the_learned_layer_obeys_the_rules_context(text: str):
 
 
 def test_the_learned_layer_leaves_a_sentence_the_lexicon_matched_to_the_rules():
-    text = "my son had chest pain years ago but he is grey and clammy since the drip came out"
+    text = "my son had chest pain years ago but he is grey and sick since the drip came out"
     story, found, matched = rule_findings(text)
     assert found == [] and matched  # chest pain, told as past
     assert learned_findings(story, [])  # the layer alone would fire
