@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 
 from forum.safety import learned
 from forum.safety.signs import CANT as _CANT
@@ -26,6 +27,9 @@ from forum.safety.text import (
     Pieces,
     cached_search,
     dedupe,
+    folded,
+    may_match,
+    required_words,
 )
 
 # NegEx-style: a negation counts in the few words before the sign in its own clause
@@ -267,10 +271,23 @@ class _Story:
     def __init__(self, text: str) -> None:
         self.text, self.search = text, cached_search(text)
         self.sentences = Pieces(text, _SENTENCE_BREAK)
-        self.clauses = Pieces(text, CLAUSE_BREAK)
-        self.hypothetical = [m.span() for m in _HYPOTHETICAL.finditer(text)]
-        self._hypothetical_starts = [s for s, _ in self.hypothetical]
-        self.all_clear = [m.start() for m in _ALL_CLEAR.finditer(text)]
+
+    # The rest is asked for only about a sign found: most comments have none.
+    @cached_property
+    def clauses(self) -> Pieces:
+        return Pieces(self.text, CLAUSE_BREAK)
+
+    @cached_property
+    def hypothetical(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _HYPOTHETICAL.finditer(self.text)]
+
+    @cached_property
+    def _hypothetical_starts(self) -> list[int]:
+        return [s for s, _ in self.hypothetical]
+
+    @cached_property
+    def all_clear(self) -> list[int]:
+        return [m.start() for m in _ALL_CLEAR.finditer(self.text)]
 
     def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
         """A cue in text[start:sign_end]: before the sign, or between a frame's two words."""
@@ -362,13 +379,20 @@ class _Story:
         return not (told_past and not now)
 
 
+# Each sign with the words one of which its every match holds: most comments name no
+# warning sign, and a text without any of a sign's words is not searched for it.
+_LEXICON = [(kind, label, pattern, required_words(pattern)) for kind, label, pattern in SYMPTOMS]
+
+
 def rule_findings(text: str) -> tuple[_Story, list[Finding], list[tuple[int, int]]]:
     """The lexicon in context: the story, the signs happening now, and every span the
     lexicon matched, current or not (the learned layer keeps out of those)."""
     story = _Story(text.translate(QUOTES))
+    words = folded(story.text)
     matched = [
         (kind, label, m.span())
-        for kind, label, pattern in SYMPTOMS
+        for kind, label, pattern, needs in _LEXICON
+        if may_match(needs, words)
         for m in pattern.finditer(story.text)
     ]
     found = [
