@@ -46,6 +46,13 @@ def queue_message(
     (a sign-in or confirmation link), so it goes even to an address that opted out."""
     if not requested and opted_out(recipient):
         return None
+    return add_to_outbox(recipient, subject, body, kind, headers)
+
+
+def add_to_outbox(
+    recipient: str, subject: str, body: str, kind: str, headers: dict[str, str] | None = None
+) -> OutboxMessage:
+    """queue_message for a caller that left out the addresses that opted out already."""
     message = OutboxMessage(
         recipient=recipient.lower(),
         subject=subject,
