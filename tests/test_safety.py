@@ -18,8 +18,9 @@ from forum.safety import (
     find_urgent_symptoms,
     learned,
 )
+from forum.safety.signs import LEXICON
 from forum.safety.text import folded, may_match, required_words
-from forum.safety.urgent import _LEXICON, learned_findings, rule_findings
+from forum.safety.urgent import learned_findings, rule_findings
 
 DATA = Path(__file__).parent / "data"
 PRIVATE_KINDS = {"phone", "email", "street_address", "date_of_birth", "record_number"}
@@ -415,6 +416,6 @@ def test_the_lexicon_is_skipped_only_where_it_would_find_nothing() -> None:
     texts = [sentence for path in files for _, sentence in load(str(path.relative_to(DATA)))]
     # Spelled with the letters that case-insensitive matching takes for ASCII ones.
     texts += [t.upper().translate(str.maketrans("IKS", "\u0131\u212a\u017f")) for t in texts]
-    for kind, _, pattern, words in _LEXICON:
+    for kind, _, pattern, words in LEXICON.entries:
         for text in texts:
             assert may_match(words, folded(text)) or not pattern.search(text), kind

@@ -89,6 +89,23 @@ def may_match(words: tuple[str, ...] | None, text: str) -> bool:
     return words is None or any(word in text for word in words)
 
 
+class Lexicon:
+    """Labelled patterns, each searched only in a text that holds one of its required words."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, re.Pattern[str]]]) -> None:
+        self.entries = [(kind, label, p, required_words(p)) for kind, label, p in entries]
+
+    def matches(self, text: str) -> list[tuple[str, str, tuple[int, int]]]:
+        """(kind, label, span) of every match, pattern by pattern, as finditer finds them."""
+        words = folded(text)
+        return [
+            (kind, label, m.span())
+            for kind, label, pattern, needs in self.entries
+            if may_match(needs, words)
+            for m in pattern.finditer(text)
+        ]
+
+
 def _needs_one_of(items: Iterable) -> set[str] | None:
     """Words (ASCII letters and digits, lower case) of which any match of the sequence of
     parsed `items` holds one: those of its most telling literal stretch or part."""

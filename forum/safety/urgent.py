@@ -17,8 +17,8 @@ from functools import cached_property
 
 from forum.safety import learned
 from forum.safety.signs import CANT as _CANT
+from forum.safety.signs import LEXICON
 from forum.safety.signs import PEED as _PEED
-from forum.safety.signs import SYMPTOMS
 from forum.safety.signs import WEE as _WEE
 from forum.safety.text import (
     CLAUSE_BREAK,
@@ -27,9 +27,6 @@ from forum.safety.text import (
     Pieces,
     cached_search,
     dedupe,
-    folded,
-    may_match,
-    required_words,
 )
 
 # NegEx-style: a negation counts in the few words before the sign in its own clause
@@ -272,28 +269,16 @@ class _Story:
         self.text, self.search = text, cached_search(text)
         self.sentences = Pieces(text, _SENTENCE_BREAK)
 
-    # The rest is asked for only about a sign found: most comments have none.
-    @cached_property
-    def clauses(self) -> Pieces:
-        return Pieces(self.text, CLAUSE_BREAK)
-
-    @cached_property
-    def hypothetical(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _HYPOTHETICAL.finditer(self.text)]
-
-    @cached_property
-    def _hypothetical_starts(self) -> list[int]:
-        return [s for s, _ in self.hypothetical]
-
-    @cached_property
-    def all_clear(self) -> list[int]:
-        return [m.start() for m in _ALL_CLEAR.finditer(self.text)]
+    # The rest is needed only about a sign found: most comments have none.
+    clauses = cached_property(lambda s: Pieces(s.text, CLAUSE_BREAK))
+    hypothetical = cached_property(lambda s: [m.span() for m in _HYPOTHETICAL.finditer(s.text)])
+    all_clear = cached_property(lambda s: [m.start() for m in _ALL_CLEAR.finditer(s.text)])
 
     def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
         """A cue in text[start:sign_end]: before the sign, or between a frame's two words."""
-        i = bisect.bisect_left(self._hypothetical_starts, start)
-        j = bisect.bisect_left(self._hypothetical_starts, sign_end)
-        return any(self.hypothetical[k][1] <= sign_end for k in range(i, j))
+        spans = self.hypothetical  # in order of their starts: (s,) sorts just before (s, e)
+        i, j = bisect.bisect_left(spans, (start,)), bisect.bisect_left(spans, (sign_end,))
+        return any(spans[k][1] <= sign_end for k in range(i, j))
 
     def _story_told_before(self, s_start: int) -> bool:
         """The sentence before this one set the story in the past, and this one says nothing
@@ -379,22 +364,11 @@ class _Story:
         return not (told_past and not now)
 
 
-# Each sign with the words one of which its every match holds: most comments name no
-# warning sign, and a text without any of a sign's words is not searched for it.
-_LEXICON = [(kind, label, pattern, required_words(pattern)) for kind, label, pattern in SYMPTOMS]
-
-
 def rule_findings(text: str) -> tuple[_Story, list[Finding], list[tuple[int, int]]]:
     """The lexicon in context: the story, the signs happening now, and every span the
     lexicon matched, current or not (the learned layer keeps out of those)."""
     story = _Story(text.translate(QUOTES))
-    words = folded(story.text)
-    matched = [
-        (kind, label, m.span())
-        for kind, label, pattern, needs in _LEXICON
-        if may_match(needs, words)
-        for m in pattern.finditer(story.text)
-    ]
+    matched = LEXICON.matches(story.text)
     found = [
         Finding(kind, label, *span) for kind, label, span in matched if story.is_current(*span)
     ]
