@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_mail import Message
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db, mail
@@ -41,20 +41,25 @@ def queue_message(
     kind: str,
     headers: dict[str, str] | None = None,
     requested: bool = False,
-) -> OutboxMessage | None:
+) -> None:
     """Add a message to the outbox (no commit). `requested`: the person just asked for it
     (a sign-in or confirmation link), so it goes even to an address that opted out."""
-    if not requested and opted_out(recipient):
-        return None
-    message = OutboxMessage(
-        recipient=recipient.lower(),
-        subject=subject,
-        body=body,
-        kind=kind,
-        headers=json.dumps(headers or {}, sort_keys=True),
-    )
-    db.session.add(message)
-    return message
+    if requested or not opted_out(recipient):
+        add_to_outbox(recipient, subject, body, kind, headers)
+
+
+# A plain INSERT in the session's transaction: nothing reads the message back as an
+# object, and the ORM's unit of work would cost more than the insert itself.
+_ADD = insert(OutboxMessage.__table__)
+
+
+def add_to_outbox(
+    recipient: str, subject: str, body: str, kind: str, headers: dict[str, str] | None = None
+) -> None:
+    """queue_message for a caller that left out the addresses that opted out already."""
+    message = {"recipient": recipient.lower(), "subject": subject, "body": body, "kind": kind}
+    message["headers"] = json.dumps(headers or {}, sort_keys=True)
+    db.session.execute(_ADD, [message])
 
 
 def _deliver(message: OutboxMessage) -> None:

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from forum.config import SITE_NAME
 from forum.extensions import db
 from forum.links import absolute_url, comment_url
-from forum.mail import make_token, queue_message
-from forum.models import Comment, CommentStatus, Moderator, Subscription
+from forum.mail import add_to_outbox, make_token, queue_message
+from forum.models import Comment, CommentStatus, MailOptOut, Moderator, Subscription
 from forum.sanitize import plain_excerpt
 from forum.settings import current_settings
 
@@ -142,27 +142,38 @@ def _decision_links(comment: Comment, moderator: Moderator) -> str:
     return "\n".join(lines)
 
 
-def _held_summary(comment: Comment, moderator: Moderator) -> str:
+def _held_summary(comment: Comment, quote: str, moderator: Moderator) -> str:
     reasons = comment.screening_reasons.replace("\n", "; ") or "every comment waits for review"
     urgent = "URGENT: describes symptoms that need help now.\n" if comment.urgent else ""
     return (
-        f"{urgent}{comment.author_name} on {comment.article.short_title}:\n\n{_quote(comment)}\n\n"
+        f"{urgent}{comment.author_name} on {comment.article.short_title}:\n\n{quote}\n\n"
         f"Held because: {reasons}\n\n{_decision_links(comment, moderator)}\n"
         f"(Each link opens a page with one button; links work once, for 7 days.)"
     )
+
+
+# The moderators told of each held comment: active, and not opted out of e-mail, asked in
+# one query (an address is stored in lower case, as forum.mail.opted_out looks it up).
+_TO_TELL = (
+    select(Moderator)
+    .outerjoin(MailOptOut, MailOptOut.email == Moderator.email)
+    .where(Moderator.active.is_(True), MailOptOut.email.is_(None))
+)
 
 
 def held_for_review(comment: Comment) -> None:
     """Tell moderators about a held comment, unless they chose a daily digest."""
     if current_settings().moderator_digest:
         return
-    for moderator in _moderators():
-        queue_message(
+    quote = _quote(comment)
+    for moderator in db.session.scalars(_TO_TELL):
+        add_to_outbox(
             moderator.email,
             f"{'[URGENT] ' if comment.urgent else ''}Comment waiting: {comment.author_name} "
             f"on {comment.article.short_title}",
             f"Hello {moderator.display_name},\n\nA comment waits for review.\n\n"
-            f"{_held_summary(comment, moderator)}\n\nThe queue: {absolute_url('moderation.index')}",
+            f"{_held_summary(comment, quote, moderator)}\n\n"
+            f"The queue: {absolute_url('moderation.index')}",
             "held",
         )
 
@@ -172,8 +183,9 @@ def moderator_digest(pending: list[Comment]) -> int:
     if not pending:
         return 0
     moderators = _moderators()
+    quoted = [(comment, _quote(comment)) for comment in pending]
     for moderator in moderators:
-        parts = [_held_summary(comment, moderator) for comment in pending]
+        parts = [_held_summary(comment, quote, moderator) for comment, quote in quoted]
         queue_message(
             moderator.email,
             f"{len(pending)} comment(s) waiting for review",

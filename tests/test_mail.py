@@ -12,8 +12,17 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.mail import send_due
-from forum.models import Comment, CommentStatus, MailOptOut, OutboxMessage, Subscription, utcnow
+from forum.models import (
+    Comment,
+    CommentStatus,
+    MailOptOut,
+    Moderator,
+    OutboxMessage,
+    Subscription,
+    utcnow,
+)
 from tests.helpers import (
+    add_moderator,
     comment_id,
     csrf_token,
     drain,
@@ -97,6 +106,21 @@ def test_moderators_get_a_held_comment_with_single_use_links(app, client, modera
         assert db.session.get(Comment, cid).status is CommentStatus.APPROVED
     assert browser.post(approve, data={"csrf_token": token}).status_code == 410
     assert browser.get(approve).status_code == 410
+
+
+def test_a_held_comment_is_told_to_active_moderators_who_take_e_mail(app, client, moderator, smtp):
+    add_moderator(app, email="quiet@forum.test")
+    gone = add_moderator(app, email="gone@forum.test")
+    with app.app_context():
+        db.session.add(MailOptOut(email="quiet@forum.test"))
+        db.session.get(Moderator, gone).active = False
+        db.session.commit()
+    post_comment(client, author_email="held@example.org", body="Please check")
+    drain(app)
+    assert [m["Subject"] for m in smtp.to("mod@forum.test")] == [
+        "Comment waiting: Ann Example on IVIG for Systemic Lupus Erythematosus"
+    ]
+    assert smtp.to("quiet@forum.test") == smtp.to("gone@forum.test") == []
 
 
 def test_digest_setting_sends_one_list_a_day_instead(app, client, mod_client, moderator, smtp):

@@ -22,7 +22,8 @@ def test_new_comment_waits_for_moderation_and_only_its_author_sees_it(app, clien
     cid = comment_id(response)
     assert response.headers["Location"].endswith(f"/articles/ivig-for-lupus#comment-{cid}")
     with app.app_context():
-        assert db.session.get(Comment, cid).status is CommentStatus.PENDING
+        stored = db.session.get(Comment, cid)
+        assert (stored.status, stored.root_id) == (CommentStatus.PENDING, cid)
     own = client.get("/articles/ivig-for-lupus").get_data(as_text=True)
     assert f'id="comment-{cid}"' in own
     assert "awaiting moderation" in own

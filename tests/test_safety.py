@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,8 @@ from forum.safety import (
     find_urgent_symptoms,
     learned,
 )
+from forum.safety.signs import LEXICON
+from forum.safety.text import folded, may_match, required_words
 from forum.safety.urgent import learned_findings, rule_findings
 
 DATA = Path(__file__).parent / "data"
@@ -614,3 +618,30 @@ ADVERSARIAL = [
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=lambda t: repr(t[:12]))
 def test_no_catastrophic_backtracking(detect, text):
     assert isinstance(detect(text[:5000]), list)
+
+
+def test_required_words_are_what_every_match_holds() -> None:
+    pattern = re.compile(r"(?i)\bshort(?:ness)?\s+of\s+breath|\bwinded\b")
+    assert required_words(pattern) == ("breath", "winded")
+    assert not may_match(required_words(pattern), folded("Short of air, not wound up"))
+    assert may_match(required_words(pattern), folded("SHORTNESS OF BREATH"))
+    # A branch that needs no word at all: every text is searched.
+    assert required_words(re.compile(r"(?i)winded|\d+")) is None
+
+
+def test_folded_knows_every_letter_taken_for_an_ascii_one() -> None:
+    everything = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    twins = re.findall(r"(?i)[a-z0-9]", everything)
+    assert twins  # the dotless i, the long s, the Kelvin sign...
+    for twin in twins:
+        assert folded(twin).isascii() and re.fullmatch(f"(?i){folded(twin)}", twin), hex(ord(twin))
+
+
+def test_the_lexicon_is_skipped_only_where_it_would_find_nothing() -> None:
+    files = [*DATA.glob("urgent*.tsv"), *DATA.glob("tuning/urgent*.tsv")]  # not the held-out
+    texts = [sentence for path in files for _, sentence in load(str(path.relative_to(DATA)))]
+    # Spelled with the letters that case-insensitive matching takes for ASCII ones.
+    texts += [t.upper().translate(str.maketrans("IKS", "\u0131\u212a\u017f")) for t in texts]
+    for kind, _, pattern, words in LEXICON.entries:
+        for text in texts:
+            assert may_match(words, folded(text)) or not pattern.search(text), kind

@@ -42,6 +42,7 @@ def submit_comment(sub: Submission) -> Comment:
     comment = Comment(
         article=sub.article,
         parent_id=parent.id if parent else None,
+        root_id=parent.root_id if parent else None,  # a top-level comment's is its own id
         depth=min(parent.depth + 1, MAX_DEPTH) if parent else 1,
         author_name=sub.author_name,
         author_email=sub.author_email,
@@ -64,8 +65,9 @@ def submit_comment(sub: Submission) -> Comment:
         body_html=sub.body_html,
     )
     db.session.add(comment)
-    db.session.flush()  # the id is needed for root_id
-    comment.root_id = parent.root_id if parent else comment.id
+    db.session.flush()  # the id: the moderators' links need it, and a top-level root_id
+    if parent is None:
+        comment.root_id = comment.id
     metrics.comment_posted(held=status is CommentStatus.PENDING)
     if status is CommentStatus.PENDING:
         # Its queries need nothing of the root_id not yet written: the commit's flush writes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from forum.safety.frames import FRAMES
+from forum.safety.text import Lexicon
 
 _GAP = r"[^.!?;\n]{0,%d}?"  # a short stretch inside one sentence
 _BREATHE = r"br(?:ea|e|ee)th?(?:e|ing|in|in')?\b"  # breath, breathe, breathing, brethe...
@@ -386,6 +387,8 @@ for _key, _frame in FRAMES.items():
 SYMPTOMS = [
     (kind, label, re.compile("(?i)" + "|".join(alts))) for (kind, label), alts in _SIGNS.items()
 ]
+# The same, each searched only in a text that holds one of its words (most hold none).
+LEXICON = Lexicon(SYMPTOMS)
 
 # For forum.safety.urgent's negation rules: the signs whose words are negations.
 CANT, PEED, WEE = _CANT, _PEED, _WEE

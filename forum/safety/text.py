@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+import re._constants as sre  # the parsed form of a pattern, for required_words
+import re._parser
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -59,3 +61,70 @@ SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+|[;\n]+")
 CLAUSE_BREAK = re.compile(
     r"(?i)[.!?]+(?=\s|$)|[!?]+(?!\w)|[;\n,:]+|\s[-\u2013\u2014]+\s|\u2014|\b(?:but|though|although|however|except)\b"
 )
+
+
+# Letters that Python's case-insensitive matching takes for ASCII ones: dotted and
+# dotless I for "i" and long S for "s" (str.lower does the Kelvin sign; tests/test_safety.py).
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def folded(text: str) -> str:
+    """The text as `required_words` are looked for in it."""
+    return text.translate(_ASCII_TWINS).lower()
+
+
+def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Words of which every match of `pattern` (ignoring case) holds one: where none is in
+    `folded(text)`, the pattern cannot match the text, and need not be run on it. None
+    if the pattern names no such words (or cannot be read)."""
+    try:
+        words = _needs_one_of(re._parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a later Python's parser: every pattern is run, as before
+        return None
+    return tuple(sorted(words)) if words else None
+
+
+def may_match(words: tuple[str, ...] | None, text: str) -> bool:
+    """False if `text` (folded) holds none of a pattern's required words."""
+    return words is None or any(word in text for word in words)
+
+
+class Lexicon:
+    """Labelled patterns, each searched only in a text that holds one of its required words."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, re.Pattern[str]]]) -> None:
+        self.entries = [(kind, label, p, required_words(p)) for kind, label, p in entries]
+
+    def matches(self, text: str) -> list[tuple[str, str, tuple[int, int]]]:
+        """(kind, label, span) of every match, pattern by pattern, as finditer finds them."""
+        words = folded(text)
+        return [
+            (kind, label, m.span())
+            for kind, label, pattern, needs in self.entries
+            if may_match(needs, words)
+            for m in pattern.finditer(text)
+        ]
+
+
+def _needs_one_of(items: Iterable) -> set[str] | None:
+    """Words (ASCII letters and digits, lower case) of which any match of the sequence of
+    parsed `items` holds one: those of its most telling literal stretch or part."""
+    options, run = [], ""
+    for op, av in [*items, (None, None)]:
+        if op is sre.LITERAL and chr(av).isascii() and chr(av).isalnum():
+            run += chr(av).lower()
+            continue
+        if run:
+            options.append({run})
+            run = ""
+        if op is sre.SUBPATTERN:
+            options.append(_needs_one_of(av[-1]))
+        elif op is sre.ATOMIC_GROUP:
+            options.append(_needs_one_of(av))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            options.append(_needs_one_of(av[2]))
+        elif op is sre.BRANCH:
+            branches = [_needs_one_of(branch) for branch in av[1]]
+            options.append(None if None in branches else set().union(*branches))
+    # The shortest word of a set says most about how rarely it is found.
+    return max(filter(None, options), key=lambda words: min(map(len, words)), default=None)

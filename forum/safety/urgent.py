@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 
 from forum.safety import cues, learned
-from forum.safety.signs import SYMPTOMS
+from forum.safety.signs import LEXICON
 from forum.safety.text import (
     CLAUSE_BREAK,
     QUOTES,
@@ -30,9 +31,9 @@ _LIST_LEAD = re.compile(r"(?i)\s*(?:(?:[\w'-]+\s+){1,3}(?:or|nor)\s+)?")
 _LIST_JOIN = re.compile(r"(?i)\b(?:or|nor)\b")
 _NEGATION_WINDOW = 7  # words; NegEx uses 5, forum posts run longer ("no X or Y or Z")
 _LOOK_BACK = 200  # characters before a sign searched for those cues: about a clause
+_BUT = re.compile(r"(?i)\b(?:but|except|yet|however)\b")
 # Semicolons join the items of a list ("a swollen leg; shortness of breath; chest pain"),
 # and a question mark before a word is a clinician's query ("Hx ?anaphylaxis 2017").
-_BUT = re.compile(r"(?i)\b(?:but|except|yet|however)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|[!?]+(?!\w)|\n+")
 
 
@@ -42,11 +43,15 @@ class _Story:
     def __init__(self, text: str) -> None:
         self.text, self.search = text, cached_search(text)
         self.sentences = Pieces(text, _SENTENCE_BREAK)
-        self.clauses = Pieces(text, CLAUSE_BREAK)
-        self.hypothetical = [m.span() for m in cues.HYPOTHETICAL.finditer(text)]
-        self._hypothetical_starts = [s for s, _ in self.hypothetical]
-        self.all_clear = [
-            m.start() for m in cues.ALL_CLEAR.finditer(text) if not self._taken_back(m.end())
+
+    # The rest is needed only about a sign found: most comments have none.
+    clauses = cached_property(lambda s: Pieces(s.text, CLAUSE_BREAK))
+    hypothetical = cached_property(lambda s: [m.span() for m in cues.HYPOTHETICAL.finditer(s.text)])
+
+    @cached_property
+    def all_clear(self) -> list[int]:
+        return [
+            m.start() for m in cues.ALL_CLEAR.finditer(self.text) if not self._taken_back(m.end())
         ]
 
     def _taken_back(self, end: int) -> bool:
@@ -56,9 +61,9 @@ class _Story:
 
     def _hypothetical_before(self, start: int, sign_start: int, sign_end: int) -> bool:
         """A cue in text[start:sign_end]: before the sign, or between a frame's two words."""
-        i = bisect.bisect_left(self._hypothetical_starts, start)
-        j = bisect.bisect_left(self._hypothetical_starts, sign_end)
-        return any(self.hypothetical[k][1] <= sign_end for k in range(i, j))
+        spans = self.hypothetical  # in order of their starts: (s,) sorts just before (s, e)
+        i, j = bisect.bisect_left(spans, (start,)), bisect.bisect_left(spans, (sign_end,))
+        return any(spans[k][1] <= sign_end for k in range(i, j))
 
     def _story_told_before(self, s_start: int) -> bool:
         """The sentence before this one set the story in the past, and this one says nothing
@@ -160,11 +165,7 @@ def rule_findings(text: str) -> tuple[_Story, list[Finding], list[tuple[int, int
     """The lexicon in context: the story, the signs happening now, and every span the
     lexicon matched, current or not (the learned layer keeps out of those)."""
     story = _Story(text.translate(QUOTES))
-    matched = [
-        (kind, label, m.span())
-        for kind, label, pattern in SYMPTOMS
-        for m in pattern.finditer(story.text)
-    ]
+    matched = LEXICON.matches(story.text)
     found = [
         Finding(kind, label, *span) for kind, label, span in matched if story.is_current(*span)
     ]
