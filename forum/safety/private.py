@@ -50,6 +50,11 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
+# "good info on immunodeficiency at ipopi.org": what is at a website, not who.
+_TOPIC_BEFORE = re.compile(
+    r"(?i)\b(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
+    r"guidance|articles?|videos?|support)\s+(?:on|about|for|regarding)\s+$"
+)
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 # A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.
@@ -127,7 +132,8 @@ _PHONE = re.compile(
 # Free numbers ("1-800-...", "0800 ...", "1800 ...") are organisations' lines: said of one,
 # as in "the Lupus Foundation's line at 1-800-558-0121", they are public.
 _FREE_NUMBER = re.compile(
-    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]"
+    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]|"
+    r"18[59]0[\s.-]|0818[\s.-]"  # Irish LoCall and CallSave
 )
 _ORGANISATION = re.compile(
     r"(?i)\b(?:foundation|society|association|alliance|charity|trust|federation|institute|"
@@ -299,7 +305,7 @@ def find_private_details(text: str) -> list[Finding]:
         for kind, label, pattern, groups in _PRIVATE
         for m in pattern.finditer(text)
         for group in [_first_matched(m, groups)]
-        if kind != "record_number" or (_looks_like_an_id(m[group]) and not _is_a_product(text, m))
+        if _stands(kind, text, m, m[group])
     ]
     # A phone-shaped number inside something already found (an NHS number, a policy
     # number, a date of birth) is that thing, not a phone.
@@ -318,15 +324,27 @@ def find_private_details(text: str) -> list[Finding]:
     return dedupe(found)  # one finding where two patterns saw the same address
 
 
+def _stands(kind: str, text: str, m: re.Match[str], value: str) -> bool:
+    """A record number must look like one and not be an order's; "info on lupus at
+    lupus.org" is a topic at a website, not a person's address."""
+    if kind == "record_number":
+        return _looks_like_an_id(value) and not _is_a_product(text, m)
+    return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(
+        text, max(0, m.start() - 60), m.start()
+    )
+
+
 def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
     """A free number beside an organisation's name, or a place's switchboard or reception,
     with no "me" or "my" just before it."""
-    before = text[max(0, m.start() - 80) : m.start()]
-    said_of_one = _PUBLIC_LINE.search(before) or (
+    before = text[max(0, m.start() - 120) : m.start()]
+    said_of_one = _PUBLIC_LINE.search(before[-80:]) or (
         _FREE_NUMBER.match(m.group())
         and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
     )
-    return bool(said_of_one and not _PERSONAL.search(before[-30:]))
+    # "my" counts in the clause that leads to the number: "call my office 1-800-...", not
+    # "the helpline was kind before my first one, 1890 252 846".
+    return bool(said_of_one and not _PERSONAL.search(re.split(r"[,;(]", before[-30:])[-1]))
 
 
 def _is_read_out(phrase: str, kind: str) -> bool:
