@@ -222,6 +222,10 @@ _CARE_WORD = r"(?:wrist\s?band|band|chart|mrn|hospital|records?|patient)"
 _RECORD_SHAPE = re.compile(
     r"(?=[0-9A-Za-z])(?:\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
+    # A Singapore NRIC ("S7634189H"); a Malaysian IC or Korean RRN, a birth date then more
+    # digits ("880512-14-5678"); a Philippine PhilHealth or SSS number ("01-025487631-9").
+    r"\b[STFGM][0-9]{7}[A-Z]\b|\b[0-9]{2}[01][0-9][0-3][0-9]-(?:[0-9]{2}-[0-9]{4}|[1-4][0-9]{6})\b|"
+    r"\b[0-9]{2}-[0-9]{7,9}-[0-9]\b|"
     rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"

@@ -54,7 +54,10 @@ RECORD_CUE = (
     r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
     r"carte\s+vitale|care\s?card|ramq|codice\s+fiscale|(?-i:DNI|NIE|CPR|AMKA|PESEL|AHV)|"
     r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
-    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?)"
+    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?|"
+    # Identity and health-insurance numbers across Asia, Africa and the Americas.
+    r"philhealth|pag-?ibig|(?-i:NRIC|FIN|SSS|GSIS|UMID|HKID|CNIC|NIK|KTP|CURP|CPF|RUT|NIN|BVN|TIN)|"
+    r"mykad|(?-i:IC)(?=\s+(?:number|no)))"
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
 
