@@ -176,8 +176,9 @@ _FULL_DATE = (
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
 # After the strongest cues a day and month alone, or eight digits, are enough.
+_DAY_MONTH_WORDS = rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+(?:the\s+)?{DAY}\b"
 _DAY_MONTH = (
-    rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+{DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
+    rf"{_DAY_MONTH_WORDS}|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
     r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
 )
 # "DOB", "D-O-B", "date of birth", and as forms abroad print it.
@@ -189,7 +190,9 @@ _DOB = re.compile(
     rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
-    rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
+    rf"{WEEKDAY}?(?P<value>{_FULL_DATE}|{_DAY_MONTH_WORDS})|"
+    # "turning 40 on Valentine's - 14/02/1985": an age reached on a date names the birth.
+    rf"turn(?:s|ed|ing)\s+[0-9]{{1,3}}\b[^.!?\n0-9]{{0,30}}?(?P<turning>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
     rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
     rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
@@ -202,7 +205,7 @@ _RECORD = re.compile(
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
@@ -290,7 +293,7 @@ _PRIVATE = [
     ("street_address", "a street address", _STREET, 0),
     ("street_address", "a postcode", _POSTCODE, ("value", "lower", 0)),
     ("street_address", "a street address", _ZIP, 0),
-    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
+    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "turning", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
     (
         "record_number",
