@@ -8,6 +8,7 @@ import re
 from forum.safety.private_lexicon import (
     DAY,
     MONTH,
+    NOT_PLACE_WORD,
     NOT_STREET_WORD,
     PROVIDER,
     RECORD_CUE,
@@ -243,10 +244,16 @@ _PRODUCT = re.compile(
 _STREET = re.compile(
     # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
     r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
-    r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
+    r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?[/-])?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
     # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
+    # No street word, but the post went there and a town follows: "went to 14 Ard na
+    # Gréine, Ballincollig", "we live at 3 Les Tilleuls, Lyon".
+    r"|\b(?:live[sd]?|living|moved|went|sent|posted|delivered|forwarded)\s+(?:in\s?to|to|at)\s+"
+    rf"(?P<place>[0-9]{{1,4}}[a-z]?,?\s+(?!{NOT_PLACE_WORD})(?-i:[A-Z][\w'-]+)"
+    r"(?:\s+(?:(?:na|an|de|du|des|la|le|les|del|van|der|of|the)\s+)?(?-i:[A-Z][\w'-]+)){0,3}),"
+    r"\s+(?-i:[A-Z][a-z]+\b)"
     r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
     r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
     r"\b(?-i:RR|R\.R\.|RD|R\.D\.)\s?[0-9]{1,2},?\s+(?-i:Box\s?#?\s?[0-9]{1,5}|[A-Z][a-z]+)\b|"
@@ -290,7 +297,7 @@ _PRIVATE = [
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("phone", "a phone number", _SPLIT_PHONE, "number"),
-    ("street_address", "a street address", _STREET, 0),
+    ("street_address", "a street address", _STREET, ("place", 0)),
     ("street_address", "a postcode", _POSTCODE, ("value", "lower", 0)),
     ("street_address", "a street address", _ZIP, 0),
     ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "turning", "before", "baby")),

@@ -81,3 +81,11 @@ NOT_STREET_WORD = (
     r"(?:at|in|on|to|and|or|of|my|your|our|the|a|an|for|from|with|per|by|is|was|are|were|"
     r"x|mg|ml|hours?|mins?|days?|weeks?|months?|years?|rounds?|infusions?|times?)\b"
 )
+
+# Not the first word of a place: "sent to 4 North, Ward B" is a ward, "went to 2 Doctors,
+# Both useless" a count.
+NOT_PLACE_WORD = (
+    r"(?i:north|south|east|west|ward|wing|floor|level|bay|bed|room|suite|unit|clinic|theatre|"
+    r"doctors?|nurses?|specialists?|consultants?|hospitals?|times|rounds|infusions|bags|vials|"
+    r"hours|days|weeks|months|years)\b"
+)
