@@ -10,11 +10,14 @@ from forum.safety.private_lexicon import (
     MONTH,
     NOT_PLACE_WORD,
     NOT_STREET_WORD,
+    ORGANISATION,
     PROVIDER,
+    PUBLIC_LINE,
     RECORD_CUE,
     STATE,
     STREET_TYPE,
     STREET_TYPE_CAPITALISED,
+    TOPIC,
     WEEKDAY,
     YEAR_WORDS,
 )
@@ -52,10 +55,7 @@ _SPELLED_EMAIL = re.compile(
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
 # "good info on immunodeficiency at ipopi.org": what is at a website, not who.
-_TOPIC_BEFORE = re.compile(
-    r"(?i)\b(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
-    r"guidance|articles?|videos?|support)\s+(?:on|about|for|regarding)\s+$"
-)
+_TOPIC_BEFORE = re.compile(rf"(?i)\b{TOPIC}\s+(?:on|about|for|regarding)\s+$")
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 # A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.
@@ -136,16 +136,9 @@ _FREE_NUMBER = re.compile(
     r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]|"
     r"18[59]0[\s.-]|0818[\s.-]"  # Irish LoCall and CallSave
 )
-_ORGANISATION = re.compile(
-    r"(?i)\b(?:foundation|society|association|alliance|charity|trust|federation|institute|"
-    r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
-    r"information|info|educator|crisis)\s+line)\b"
-)
+_ORGANISATION = re.compile(rf"(?i)\b{ORGANISATION}\b")
 # "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
-_PUBLIC_LINE = re.compile(
-    r"(?i)\b(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
-    r"(?:appointments?|booking)\s+line)\b[^.!?\n0-9]{0,25}$"
-)
+_PUBLIC_LINE = re.compile(rf"(?i)\b{PUBLIC_LINE}\b[^.!?\n0-9]{{0,25}}$")
 _PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
 _UNIT_AFTER = re.compile(
@@ -236,11 +229,9 @@ _RECORD_SHAPE = re.compile(
     rf"(?i:\b{_CARE_WORD}\b[^.!?\n]{{0,60}}?)(?P<zeros>\b00[0-9]{{4,8}}\b)|"
     rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b))"
 )
-_RECORD_MIN_LENGTH = 6
+_RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
 _TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
-_PRODUCT = re.compile(
-    r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b"
-)  # letters and digits: shorter tokens are room numbers and counts
+_PRODUCT = re.compile(r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b")
 _STREET = re.compile(
     # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
     r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
@@ -339,12 +330,13 @@ def find_private_details(text: str) -> list[Finding]:
 
 
 def _stands(kind: str, text: str, m: re.Match[str], value: str) -> bool:
-    """A record number must look like one and not be an order's; "info on lupus at
-    lupus.org" is a topic at a website, not a person's address."""
+    """A record number must look like one and not be an order's ("Reference 2023-44817 was
+    on the recall notice"); "info on lupus at lupus.org" is a website, not an address."""
     if kind == "record_number":
-        return _looks_like_an_id(value) and not _is_a_product(text, m)
+        product = m[0].lower().startswith("ref") and _PRODUCT.search(text, m.start(), m.end() + 80)
+        return _looks_like_an_id(value) and not product
     return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(
-        text, max(0, m.start() - 60), m.start()
+        text[max(0, m.start() - 60) : m.start()]
     )
 
 
@@ -384,13 +376,6 @@ def _phone_or_record(text: str, start: int) -> tuple[str, str]:
     if _RECORD_CUE_BEFORE.search(text, max(0, start - 60), start):
         return "record_number", "a medical record or insurance number"
     return "phone", "a phone number"
-
-
-def _is_a_product(text: str, m: re.Match[str]) -> bool:
-    """ "Reference 2023-44817 was on the recall notice": a batch's or an order's number."""
-    return m.group().lower().startswith("ref") and bool(
-        _PRODUCT.search(text, m.start(), m.end() + 80)
-    )
 
 
 def _looks_like_an_id(value: str) -> bool:

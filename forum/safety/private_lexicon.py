@@ -89,3 +89,20 @@ NOT_PLACE_WORD = (
     r"doctors?|nurses?|specialists?|consultants?|hospitals?|times|rounds|infusions|bags|vials|"
     r"hours|days|weeks|months|years)\b"
 )
+
+# Whose line a free number is: an organisation's, or a place's switchboard.
+ORGANISATION = (
+    r"(?:foundation|society|association|alliance|charity|trust|federation|institute|"
+    r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
+    r"information|info|educator|crisis)\s+line)"
+)
+PUBLIC_LINE = (
+    r"(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
+    r"(?:appointments?|booking)\s+line)"
+)
+
+# What a website holds: "good info on immunodeficiency at ipopi.org".
+TOPIC = (
+    r"(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
+    r"guidance|articles?|videos?|support)"
+)
