@@ -10,6 +10,7 @@ from forum.safety.private_lexicon import (
     MONTH,
     NOT_PLACE_WORD,
     NOT_STREET_WORD,
+    NOT_TOPIC_WORD,
     ORGANISATION,
     PROVIDER,
     PUBLIC_LINE,
@@ -55,7 +56,9 @@ _SPELLED_EMAIL = re.compile(
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
 # "good info on immunodeficiency at ipopi.org": what is at a website, not who.
-_TOPIC_BEFORE = re.compile(rf"(?i)\b{TOPIC}\s+(?:on|about|for|regarding)\s+$")
+_TOPIC_BEFORE = re.compile(
+    rf"(?i)\b{TOPIC}\s+(?:on|about|for|regarding)\s+(?:(?!{NOT_TOPIC_WORD})[\w-]+\s+){{0,3}}$"
+)
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 # A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.

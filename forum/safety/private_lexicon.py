@@ -106,3 +106,5 @@ TOPIC = (
     r"(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
     r"guidance|articles?|videos?|support)"
 )
+# Words that turn a topic back to a person: "more on this from dave at lupusmail.org".
+NOT_TOPIC_WORD = r"(?:from|by|to|me|us|mail|e-?mail|write|contact|message|ask)\b"
