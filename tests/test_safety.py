@@ -341,6 +341,11 @@ SIXTH_ROUND = [
     ("delivered to 9 Cnoc na R\u00ed, Tralee by mistake", "street_address", "9 Cnoc na R\u00ed"),
     ("flat 1203-88 Harbour Road, Vancouver", "street_address", "1203-88 Harbour Road"),
     ("more on this from dave at lupusmail.org", "email", "dave at lupusmail.org"),
+    ("CPF 987.654.321-00 for the SUS form", "record_number", "987.654.321-00"),
+    ("my BPJS number 0009876543210 for the claim", "record_number", "0009876543210"),
+    ("we're at 8 Jalan Bukit, Ipoh", "street_address", "8 Jalan Bukit"),
+    ("Address: 22 Le Loi, District 3", "street_address", "22 Le Loi"),
+    ("I'm at Plot 9, Mbuya Road, Kampala", "street_address", "Plot 9, Mbuya Road"),
 ]  # fmt: skip
 
 
@@ -404,6 +409,9 @@ NEAR_MISSES = [
     "she turns 50 on Friday",
     "turned 40 in March and had an infusion on 12/03",
     "my son was born in May 2011",
+    "flat 3, Mum helped with the cooking",
+    "Went to 3 Arena, Dublin for a concert before my diagnosis",
+    "I'm at 40 Mg, Then tapering",
 ]
 
 

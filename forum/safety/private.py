@@ -202,7 +202,7 @@ _RECORD = re.compile(
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/.][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
@@ -224,8 +224,8 @@ _RECORD_SHAPE = re.compile(
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
     # A Singapore NRIC ("S7634189H"); a Malaysian IC or Korean RRN, a birth date then more
     # digits ("880512-14-5678"); a Philippine PhilHealth or SSS number ("01-025487631-9").
-    r"\b[STFGM][0-9]{7}[A-Z]\b|\b[0-9]{2}[01][0-9][0-3][0-9]-(?:[0-9]{2}-[0-9]{4}|[1-4][0-9]{6})\b|"
-    r"\b[0-9]{2}-[0-9]{7,9}-[0-9]\b|"
+    r"\b[STFGM][0-9]{7}[A-Z]\b|"
+    r"\b[0-9]{2}(?:[01][0-9][0-3][0-9]-(?:[0-9]{2}-[0-9]{4}|[1-4][0-9]{6})|-[0-9]{7,9}-[0-9])\b|"
     rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"
@@ -236,18 +236,20 @@ _RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers an
 _TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
 _PRODUCT = re.compile(r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b")
 _STREET = re.compile(
-    # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
-    r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
+    # "9 Hollybush Lane", "number 9, Hollybush Lane", "Plot 14, Kira Road", "5/22 Smith St" and
+    # "1402-250 Queens Quay" (unit 5 of number 22, unit 1402 of number 250).
+    r"(?i)(?=[0-9nfhp])(?:\b(?:number|flat|house|plot)\s+[0-9]{1,4}[a-z]?,\s+|"
     r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?[/-])?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
-    # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
-    # No street word, but the post went there and a town follows: "went to 14 Ard na
-    # Gréine, Ballincollig", "we live at 3 Les Tilleuls, Lyon".
-    r"|\b(?:live[sd]?|living|moved|went|sent|posted|delivered|forwarded)\s+(?:in\s?to|to|at)\s+"
+    # No street word, but the post went there and a town follows: "went to 14 Ard na Gréine,
+    # Ballincollig", "we live at 3 Les Tilleuls, Lyon", "Address: 15 Nguyen Hue, District 1".
+    r"|(?=[adfilmpsw])\b(?:(?:live[sd]?|living|moved|went|sent|posted|delivered|forwarded)\s+"
+    r"(?:in\s?to|to|at)|address(?:\s+is)?:?|(?:we'?re|i'?m)\s+at)\s+"
     rf"(?P<place>[0-9]{{1,4}}[a-z]?,?\s+(?!{NOT_PLACE_WORD})(?-i:[A-Z][\w'-]+)"
     r"(?:\s+(?:(?:na|an|de|du|des|la|le|les|del|van|der|of|the)\s+)?(?-i:[A-Z][\w'-]+)){0,3}),"
     r"\s+(?-i:[A-Z][a-z]+\b)"
+    # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
     r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
     r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
     r"\b(?-i:RR|R\.R\.|RD|R\.D\.)\s?[0-9]{1,2},?\s+(?-i:Box\s?#?\s?[0-9]{1,5}|[A-Z][a-z]+)\b|"
@@ -255,8 +257,8 @@ _STREET = re.compile(
     # ("Forty Winks Road is a podcast").
     rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}"
     r"(?=\s*(?:[,.!;)\n]|$))|"
-    # The type before the name: "55 rue de la Paix", "12 calle Mayor".
-    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
+    # The type before the name: "55 rue de la Paix", "12 calle Mayor", "45 Jalan Ampang".
+    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai|jalan|jln|lorong|soi)\s+"
     r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
 )
 

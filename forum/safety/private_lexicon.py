@@ -56,7 +56,7 @@ RECORD_CUE = (
     r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
     r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?|"
     # Identity and health-insurance numbers across Asia, Africa and the Americas.
-    r"philhealth|pag-?ibig|(?-i:NRIC|FIN|SSS|GSIS|UMID|HKID|CNIC|NIK|KTP|CURP|CPF|RUT|NIN|BVN|TIN)|"
+    r"philhealth|pag-?ibig|bpjs|(?-i:NRIC|FIN|SSS|GSIS|UMID|HKID|CNIC|NIK|KTP|CURP|CPF|RUT|NIN|BVN|TIN)|"
     r"mykad|(?-i:IC)(?=\s+(?:number|no)))"
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
@@ -86,8 +86,8 @@ NOT_STREET_WORD = (
 # Both useless" a count.
 NOT_PLACE_WORD = (
     r"(?i:north|south|east|west|ward|wing|floor|level|bay|bed|room|suite|unit|clinic|theatre|"
-    r"doctors?|nurses?|specialists?|consultants?|hospitals?|times|rounds|infusions|bags|vials|"
-    r"hours|days|weeks|months|years)\b"
+    r"doctors?|nurses?|specialists?|consultants?|hospitals?|arena|stadium|times|rounds|infusions|"
+    r"bags|vials|mg|ml|units?|am|pm|hours|days|weeks|months|years)\b"
 )
 
 # Whose line a free number is: an organisation's, or a place's switchboard.
