@@ -346,6 +346,8 @@ SIXTH_ROUND = [
     ("we're at 8 Jalan Bukit, Ipoh", "street_address", "8 Jalan Bukit"),
     ("Address: 22 Le Loi, District 3", "street_address", "22 Le Loi"),
     ("I'm at Plot 9, Mbuya Road, Kampala", "street_address", "Plot 9, Mbuya Road"),
+    ("born in '81, on the 3rd of June", "date_of_birth", "3rd of June"),
+    ("a June 3rd baby, 1981, so a Gemini", "date_of_birth", "June 3rd"),
 ]  # fmt: skip
 
 
@@ -412,6 +414,7 @@ NEAR_MISSES = [
     "flat 3, Mum helped with the cooking",
     "Went to 3 Arena, Dublin for a concert before my diagnosis",
     "I'm at 40 Mg, Then tapering",
+    "born in 1981, in June, during a heatwave",
 ]
 
 

@@ -56,9 +56,7 @@ _SPELLED_EMAIL = re.compile(
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
 # "good info on immunodeficiency at ipopi.org": what is at a website, not who.
-_TOPIC_BEFORE = re.compile(
-    rf"(?i)\b{TOPIC}\s+(?:on|about|for|regarding)\s+(?:(?!{NOT_TOPIC_WORD})[\w-]+\s+){{0,3}}$"
-)
+_TOPIC_BEFORE = re.compile(rf"(?i)\b{TOPIC}\s+(?:(?!{NOT_TOPIC_WORD})[\w-]+\s+){{0,3}}$")
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 # A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.
@@ -186,13 +184,15 @@ _DOB_CUE = (
 _DOB = re.compile(
     rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
-    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
+    # "born in '76, on the 12th of May": the year may come first.
+    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+in\s+'?(?:19|20)?[0-9]{2},?)?"
+    r"(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
     rf"{WEEKDAY}?(?P<value>{_FULL_DATE}|{_DAY_MONTH_WORDS})|"
     # "turning 40 on Valentine's - 14/02/1985": an age reached on a date names the birth.
     rf"turn(?:s|ed|ing)\s+[0-9]{{1,3}}\b[^.!?\n0-9]{{0,30}}?(?P<turning>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
     rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
-    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|{_DAY_MONTH_WORDS}|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
 )
 _RECORD = re.compile(
     rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
@@ -340,9 +340,8 @@ def _stands(kind: str, text: str, m: re.Match[str], value: str) -> bool:
     if kind == "record_number":
         product = m[0].lower().startswith("ref") and _PRODUCT.search(text, m.start(), m.end() + 80)
         return _looks_like_an_id(value) and not product
-    return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(
-        text[max(0, m.start() - 60) : m.start()]
-    )
+    before = text[max(0, m.start() - 60) : m.start()]
+    return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(before)
 
 
 def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:

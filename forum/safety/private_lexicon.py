@@ -104,7 +104,7 @@ PUBLIC_LINE = (
 # What a website holds: "good info on immunodeficiency at ipopi.org".
 TOPIC = (
     r"(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
-    r"guidance|articles?|videos?|support)"
+    r"guidance|articles?|videos?|support)\s+(?:on|about|for|regarding)"
 )
 # Words that turn a topic back to a person: "more on this from dave at lupusmail.org".
 NOT_TOPIC_WORD = r"(?:from|by|to|me|us|mail|e-?mail|write|contact|message|ask)\b"
