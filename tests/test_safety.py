@@ -348,6 +348,9 @@ SIXTH_ROUND = [
     ("I'm at Plot 9, Mbuya Road, Kampala", "street_address", "Plot 9, Mbuya Road"),
     ("born in '81, on the 3rd of June", "date_of_birth", "3rd of June"),
     ("a June 3rd baby, 1981, so a Gemini", "date_of_birth", "June 3rd"),
+    ("n\u00e9e le 3 juin 1981 \u00e0 Lyon", "date_of_birth", "3 juin 1981"),
+    ("fecha de nacimiento 3 de junio de 1981", "date_of_birth", "3 de junio de 1981"),
+    ("geboren am 3. Juni 1981", "date_of_birth", "3. Juni 1981"),
 ]  # fmt: skip
 
 
@@ -415,6 +418,7 @@ NEAR_MISSES = [
     "Went to 3 Arena, Dublin for a concert before my diagnosis",
     "I'm at 40 Mg, Then tapering",
     "born in 1981, in June, during a heatwave",
+    "we were in Lyon 3 juin 2019 for the congress",
 ]
 
 

@@ -7,6 +7,7 @@ import re
 
 from forum.safety.private_lexicon import (
     DAY,
+    FOREIGN_MONTH,
     MONTH,
     NOT_PLACE_WORD,
     NOT_STREET_WORD,
@@ -174,7 +175,8 @@ _FULL_DATE = (
 _DAY_MONTH_WORDS = rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+(?:the\s+)?{DAY}\b"
 _DAY_MONTH = (
     rf"{_DAY_MONTH_WORDS}|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
-    r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
+    r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b|"
+    rf"{DAY}\s+(?:de\s+)?{FOREIGN_MONTH}\b(?:,?\s+(?:de\s+)?[0-9]{{4}}\b)?"
 )
 # "DOB", "D-O-B", "date of birth", and as forms abroad print it.
 _DOB_CUE = (

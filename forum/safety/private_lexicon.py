@@ -18,6 +18,15 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+# As forms abroad print them, after their own words for a birth date: "n\u00e9 le 12 mai
+# 1976", "fecha de nacimiento: 12 de mayo de 1976", "geboren am 12. M\u00e4rz 1976".
+FOREIGN_MONTH = (
+    r"(?:janvier|f[e\u00e9]vrier|mars|avril|mai|juin|juillet|ao[u\u00fb]t|septembre|octobre|novembre|"
+    r"d[e\u00e9]cembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre|januar|februar|m[a\u00e4]rz|juni|juli|dezember|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|mar[c\u00e7]o|maio|junho|"
+    r"julho|setembro|outubro|novembro|dezembro)"
+)
 
 ORDINAL = (
     r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
@@ -25,7 +34,7 @@ ORDINAL = (
     r"nineteenth|twentieth|thirtieth)"
 )
 
-DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{ORDINAL})"
+DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th|\.(?=\s))?|{ORDINAL})"
 
 YEAR_WORDS = r"(?:nineteen|two\s+thousand(?:\s+and)?|twenty)(?:[\s-][a-z]+){1,2}"
 
