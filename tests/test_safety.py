@@ -419,6 +419,7 @@ NEAR_MISSES = [
     "I'm at 40 Mg, Then tapering",
     "born in 1981, in June, during a heatwave",
     "we were in Lyon 3 juin 2019 for the congress",
+    "The Irish lupus group's line calmed me before my infusion, 1850 123 456, look them up",
 ]
 
 

@@ -101,7 +101,7 @@ NOT_PLACE_WORD = (
 
 # Whose line a free number is: an organisation's, or a place's switchboard.
 ORGANISATION = (
-    r"(?:foundation|society|association|alliance|charity|trust|federation|institute|"
+    r"(?:foundation|society|association|alliance|charity|trust|federation|institute|group|network|"
     r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
     r"information|info|educator|crisis)\s+line)"
 )
