@@ -330,9 +330,37 @@ IN_PROSE_AND_ABROAD = [
     ("codice fiscale VRDLGU68E09F205Z per favore", "record_number", "VRDLGU68E09F205Z"),
     ("we're at Calle Sol 7, Sevilla", "street_address", "Calle Sol 7"),
 ]  # fmt: skip
+# Written for these tests after the sixth blind round: identity numbers from Singapore,
+# Malaysia and the Philippines, a birthday without the year, an age reached on a date,
+# a band that says DOB, a unit before the house number with a dash, an address with
+# no street word where the post went.
+SIXTH_ROUND = [
+    ("my NRIC is T0123456J, they read it out loud", "record_number", "T0123456J"),
+    ("PhilHealth # 12-345678901-2 for the claim", "record_number", "12-345678901-2"),
+    ("IC no 900101-10-1234 on the form", "record_number", "900101-10-1234"),
+    ("SSS 33-4455667-1 po", "record_number", "33-4455667-1"),
+    ("my grandson was born 3 March, a week early", "date_of_birth", "3 March"),
+    ("turned 60 - 3.9.1964 - and still here", "date_of_birth", "3.9.1964"),
+    ("the label says DOB 2/9/66 and a stranger's name", "date_of_birth", "2/9/66"),
+    ("delivered to 9 Cnoc na R\u00ed, Tralee by mistake", "street_address", "9 Cnoc na R\u00ed"),
+    ("flat 1203-88 Harbour Road, Vancouver", "street_address", "1203-88 Harbour Road"),
+    ("more on this from dave at lupusmail.org", "email", "dave at lupusmail.org"),
+    ("CPF 987.654.321-00 for the SUS form", "record_number", "987.654.321-00"),
+    ("my BPJS number 0009876543210 for the claim", "record_number", "0009876543210"),
+    ("we're at 8 Jalan Bukit, Ipoh", "street_address", "8 Jalan Bukit"),
+    ("Address: 22 Le Loi, District 3", "street_address", "22 Le Loi"),
+    ("I'm at Plot 9, Mbuya Road, Kampala", "street_address", "Plot 9, Mbuya Road"),
+    ("born in '81, on the 3rd of June", "date_of_birth", "3rd of June"),
+    ("a June 3rd baby, 1981, so a Gemini", "date_of_birth", "June 3rd"),
+    ("n\u00e9e le 3 juin 1981 \u00e0 Lyon", "date_of_birth", "3 juin 1981"),
+    ("fecha de nacimiento 3 de junio de 1981", "date_of_birth", "3 de junio de 1981"),
+    ("geboren am 3. Juni 1981", "date_of_birth", "3. Juni 1981"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "kind", "phrase"), READ_OUT_AND_FOREIGN + IN_PROSE_AND_ABROAD)
+@pytest.mark.parametrize(
+    ("text", "kind", "phrase"), READ_OUT_AND_FOREIGN + IN_PROSE_AND_ABROAD + SIXTH_ROUND
+)
 def test_details_read_out_or_written_abroad_are_found(text, kind, phrase):
     found = [(f.kind, text[f.start : f.end]) for f in find_private_details(text)]
     assert (kind, phrase) in found
@@ -381,6 +409,21 @@ NEAR_MISSES = [
     "ring the switchboard on 0161 496 0000 and ask for rheumatology",
     "the trial is NCT04412345 if you want to read it",
     "the hospital ran it at 0600 and again at 1800",
+    # Beside the sixth round's: an Irish LoCall line after "my", a website's topic, a ward,
+    # a baby born early, an age without a date, an infusion date after an age.
+    "Rang the Lupus Ireland support line before my second bag, 1850 200 300, it's on their site",
+    "Loads of reading about IgA deficiency at primaryimmune.org if you want it",
+    "they moved me to 2 West, Bay 4 for the night",
+    "born 3 months early and tiny",
+    "she turns 50 on Friday",
+    "turned 40 in March and had an infusion on 12/03",
+    "my son was born in May 2011",
+    "flat 3, Mum helped with the cooking",
+    "Went to 3 Arena, Dublin for a concert before my diagnosis",
+    "I'm at 40 Mg, Then tapering",
+    "born in 1981, in June, during a heatwave",
+    "we were in Lyon 3 juin 2019 for the congress",
+    "The Irish lupus group's line calmed me before my infusion, 1850 123 456, look them up",
 ]
 
 

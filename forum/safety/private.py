@@ -7,13 +7,19 @@ import re
 
 from forum.safety.private_lexicon import (
     DAY,
+    FOREIGN_MONTH,
     MONTH,
+    NOT_PLACE_WORD,
     NOT_STREET_WORD,
+    NOT_TOPIC_WORD,
+    ORGANISATION,
     PROVIDER,
+    PUBLIC_LINE,
     RECORD_CUE,
     STATE,
     STREET_TYPE,
     STREET_TYPE_CAPITALISED,
+    TOPIC,
     WEEKDAY,
     YEAR_WORDS,
 )
@@ -50,6 +56,8 @@ _SPELLED_EMAIL = re.compile(
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
 )
+# "good info on immunodeficiency at ipopi.org": what is at a website, not who.
+_TOPIC_BEFORE = re.compile(rf"(?i)\b{TOPIC}\s+(?:(?!{NOT_TOPIC_WORD})[\w-]+\s+){{0,3}}$")
 # "my yahoo id is", "hotmail:", "gmail address ="
 _ACCOUNT = r"(?:\s+(?:address|id|user\s?name))?(?:\s+is\s+|\s*[=:]\s*)"
 # A name that is not a word or a number: a letter first, then a digit, dot or underscore inside.
@@ -127,18 +135,12 @@ _PHONE = re.compile(
 # Free numbers ("1-800-...", "0800 ...", "1800 ...") are organisations' lines: said of one,
 # as in "the Lupus Foundation's line at 1-800-558-0121", they are public.
 _FREE_NUMBER = re.compile(
-    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]"
+    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]|"
+    r"18[59]0[\s.-]|0818[\s.-]"  # Irish LoCall and CallSave
 )
-_ORGANISATION = re.compile(
-    r"(?i)\b(?:foundation|society|association|alliance|charity|trust|federation|institute|"
-    r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
-    r"information|info|educator|crisis)\s+line)\b"
-)
+_ORGANISATION = re.compile(rf"(?i)\b{ORGANISATION}\b")
 # "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
-_PUBLIC_LINE = re.compile(
-    r"(?i)\b(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
-    r"(?:appointments?|booking)\s+line)\b[^.!?\n0-9]{0,25}$"
-)
+_PUBLIC_LINE = re.compile(rf"(?i)\b{PUBLIC_LINE}\b[^.!?\n0-9]{{0,25}}$")
 _PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
 _UNIT_AFTER = re.compile(
@@ -170,9 +172,11 @@ _FULL_DATE = (
 # Only an explicit cue makes a date a birth date: infusion dates are everywhere here,
 # and "born in 1985" alone identifies nobody.
 # After the strongest cues a day and month alone, or eight digits, are enough.
+_DAY_MONTH_WORDS = rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+(?:the\s+)?{DAY}\b"
 _DAY_MONTH = (
-    rf"{DAY}\s+(?:of\s+)?{MONTH}\b|{MONTH}\.?\s+{DAY}\b|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
-    r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b"
+    rf"{_DAY_MONTH_WORDS}|[0-9]{{1,2}}[/.][0-9]{{1,2}}\b|"
+    r"[0-9]{8}\b|[0-9]{1,2}\s[0-9]{1,2}\s(?:[0-9]{4}|[0-9]{2})\b|"
+    rf"{DAY}\s+(?:de\s+)?{FOREIGN_MONTH}\b(?:,?\s+(?:de\s+)?[0-9]{{4}}\b)?"
 )
 # "DOB", "D-O-B", "date of birth", and as forms abroad print it.
 _DOB_CUE = (
@@ -182,11 +186,15 @@ _DOB_CUE = (
 _DOB = re.compile(
     rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
-    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
-    rf"{WEEKDAY}?(?P<value>{_FULL_DATE})|"
+    # "born in '76, on the 12th of May": the year may come first.
+    r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+in\s+'?(?:19|20)?[0-9]{2},?)?"
+    r"(?:\s+(?:on|in))?[\s:,-]{0,4}(?:the\s+)?"
+    rf"{WEEKDAY}?(?P<value>{_FULL_DATE}|{_DAY_MONTH_WORDS})|"
+    # "turning 40 on Valentine's - 14/02/1985": an age reached on a date names the birth.
+    rf"turn(?:s|ed|ing)\s+[0-9]{{1,3}}\b[^.!?\n0-9]{{0,30}}?(?P<turning>{_FULL_DATE})|"
     rf"(?P<before>{_FULL_DATE})\s*\(?\s*(?:(?:is|was)\s+)?(?:(?:under|as|for)\s+)?(?:my|his|her|their|"
     rf"mum'?s|dad'?s)?\s*(?:{_DOB_CUE}|birthday)|"
-    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
+    rf"\ban?\s+(?P<baby>(?:{_FULL_DATE})|{_DAY_MONTH_WORDS}|(?:christmas|new\s+year'?s)\s+(?:eve|day),?\s+[0-9]{{4}})(?:\s+[a-z]+)?\s+baby)"
 )
 _RECORD = re.compile(
     rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
@@ -196,7 +204,7 @@ _RECORD = re.compile(
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
     r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
-    r"(?P<value>(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
+    r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/.][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"
     r"(?:my|his|her|their)\s+"
@@ -216,23 +224,33 @@ _CARE_WORD = r"(?:wrist\s?band|band|chart|mrn|hospital|records?|patient)"
 _RECORD_SHAPE = re.compile(
     r"(?=[0-9A-Za-z])(?:\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[0-9]{2}\s?[A-D]\b|"
     r"\b[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]\b|"
+    # A Singapore NRIC ("S7634189H"); a Malaysian IC or Korean RRN, a birth date then more
+    # digits ("880512-14-5678"); a Philippine PhilHealth or SSS number ("01-025487631-9").
+    r"\b[STFGM][0-9]{7}[A-Z]\b|"
+    r"\b[0-9]{2}(?:[01][0-9][0-3][0-9]-(?:[0-9]{2}-[0-9]{4}|[1-4][0-9]{6})|-[0-9]{7,9}-[0-9])\b|"
     rf"\b[1-9]{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}[0-9A-Z][0-9]-?{_MBI_LETTER}{{2}}[0-9]{{2}}\b|"
     r"(?i:\bnhs\b[^.!?\n]{0,60}?)(?P<nhs>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)|"
     r"(?P<nhs_before>\b[1-9][0-9]{2}[\s-]?[0-9]{3}[\s-]?[0-9]{4}\b)(?i:[^.!?\n0-9]{0,30}?\bnhs\b)|"
     rf"(?i:\b{_CARE_WORD}\b[^.!?\n]{{0,60}}?)(?P<zeros>\b00[0-9]{{4,8}}\b)|"
     rf"(?P<zeros_before>\b00[0-9]{{4,8}}\b)(?i:[^.!?\n]{{0,60}}?\b{_CARE_WORD}\b))"
 )
-_RECORD_MIN_LENGTH = 6
+_RECORD_MIN_LENGTH = 6  # letters and digits: shorter tokens are room numbers and counts
 _TRIAL_REGISTRY = re.compile(r"(?i)(?:nct|isrctn|actrn|euctr|ctri|drks)[0-9]")
-_PRODUCT = re.compile(
-    r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b"
-)  # letters and digits: shorter tokens are room numbers and counts
+_PRODUCT = re.compile(r"(?i)\b(?:batch|lot|recall\w*|order|tracking|parcel|delivery|invoice)\b")
 _STREET = re.compile(
-    # "9 Hollybush Lane", "number 9, Hollybush Lane", "5/22 Smith St" (unit 5 of number 22).
-    r"(?i)(?=[0-9n])(?:\bnumber\s+[0-9]{1,4}[a-z]?,\s+|"
-    r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?/)?[0-9]{1,5}[a-z]?\s+)"
+    # "9 Hollybush Lane", "number 9, Hollybush Lane", "Plot 14, Kira Road", "5/22 Smith St" and
+    # "1402-250 Queens Quay" (unit 5 of number 22, unit 1402 of number 250).
+    r"(?i)(?=[0-9nfhp])(?:\b(?:number|flat|house|plot)\s+[0-9]{1,4}[a-z]?,\s+|"
+    r"(?<![\w$\u00a3\u20ac.,/-])(?:[0-9]{1,4}[a-z]?[/-])?[0-9]{1,5}[a-z]?\s+)"
     rf"(?:(?!{NOT_STREET_WORD})(?:[a-z][a-z'.-]{{0,20}}|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"{STREET_TYPE}(?!\s[A-Z][a-z]+'s)"  # "... St Luke's" names a hospital
+    # No street word, but the post went there and a town follows: "went to 14 Ard na Gréine,
+    # Ballincollig", "we live at 3 Les Tilleuls, Lyon", "Address: 15 Nguyen Hue, District 1".
+    r"|(?=[adfilmpsw])\b(?:(?:live[sd]?|living|moved|went|sent|posted|delivered|forwarded)\s+"
+    r"(?:in\s?to|to|at)|address(?:\s+is)?:?|(?:we'?re|i'?m)\s+at)\s+"
+    rf"(?P<place>[0-9]{{1,4}}[a-z]?,?\s+(?!{NOT_PLACE_WORD})(?-i:[A-Z][\w'-]+)"
+    r"(?:\s+(?:(?:na|an|de|du|des|la|le|les|del|van|der|of|the)\s+)?(?-i:[A-Z][\w'-]+)){0,3}),"
+    r"\s+(?-i:[A-Z][a-z]+\b)"
     # A box or a rural route stands for a street: "PO Box 4471", "RR 2, Box 14", "RD 3 Waipu".
     r"|\b(?:p\.?\s?o\.?\s?|post\s+office\s+|gpo\s+|locked\s+)box\s?#?\s?[0-9]{1,6}\b|"
     r"\b(?:private\s+bag|rural\s+(?:route|delivery))\s+#?[0-9]{1,4}\b|"
@@ -241,8 +259,8 @@ _STREET = re.compile(
     # ("Forty Winks Road is a podcast").
     rf"(?<![\w-]){NUMBER_IN_WORDS},?\s+(?-i:(?:[A-Z][a-z'.-]{{1,20}}\s+){{1,3}}){STREET_TYPE_CAPITALISED}"
     r"(?=\s*(?:[,.!;)\n]|$))|"
-    # The type before the name: "55 rue de la Paix", "12 calle Mayor".
-    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai)\s+"
+    # The type before the name: "55 rue de la Paix", "12 calle Mayor", "45 Jalan Ampang".
+    r"(?<![\w.,/-])[0-9]{1,4}(?:\s?bis|\s?ter)?,?\s+(?:rue|calle|avenida|rua|chemin|impasse|quai|jalan|jln|lorong|soi)\s+"
     r"(?:(?:de|du|des|del|della|la|le|d')\s*){0,2}(?-i:[A-Z])[a-z\u00e0-\u00ff]+"
 )
 
@@ -277,10 +295,10 @@ _PRIVATE = [
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
     ("phone", "a phone number", _SPLIT_PHONE, "number"),
-    ("street_address", "a street address", _STREET, 0),
+    ("street_address", "a street address", _STREET, ("place", 0)),
     ("street_address", "a postcode", _POSTCODE, ("value", "lower", 0)),
     ("street_address", "a street address", _ZIP, 0),
-    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "before", "baby")),
+    ("date_of_birth", "a date of birth", _DOB, ("strong", "value", "turning", "before", "baby")),
     ("record_number", "a medical record or insurance number", _RECORD, ("value", "before")),
     (
         "record_number",
@@ -299,7 +317,7 @@ def find_private_details(text: str) -> list[Finding]:
         for kind, label, pattern, groups in _PRIVATE
         for m in pattern.finditer(text)
         for group in [_first_matched(m, groups)]
-        if kind != "record_number" or (_looks_like_an_id(m[group]) and not _is_a_product(text, m))
+        if _stands(kind, text, m, m[group])
     ]
     # A phone-shaped number inside something already found (an NHS number, a policy
     # number, a date of birth) is that thing, not a phone.
@@ -318,15 +336,27 @@ def find_private_details(text: str) -> list[Finding]:
     return dedupe(found)  # one finding where two patterns saw the same address
 
 
+def _stands(kind: str, text: str, m: re.Match[str], value: str) -> bool:
+    """A record number must look like one and not be an order's ("Reference 2023-44817 was
+    on the recall notice"); "info on lupus at lupus.org" is a website, not an address."""
+    if kind == "record_number":
+        product = m[0].lower().startswith("ref") and _PRODUCT.search(text, m.start(), m.end() + 80)
+        return _looks_like_an_id(value) and not product
+    before = text[max(0, m.start() - 60) : m.start()]
+    return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(before)
+
+
 def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
     """A free number beside an organisation's name, or a place's switchboard or reception,
     with no "me" or "my" just before it."""
-    before = text[max(0, m.start() - 80) : m.start()]
-    said_of_one = _PUBLIC_LINE.search(before) or (
+    before = text[max(0, m.start() - 120) : m.start()]
+    said_of_one = _PUBLIC_LINE.search(before[-80:]) or (
         _FREE_NUMBER.match(m.group())
         and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
     )
-    return bool(said_of_one and not _PERSONAL.search(before[-30:]))
+    # "my" counts in the clause that leads to the number: "call my office 1-800-...", not
+    # "the helpline was kind before my first one, 1890 252 846".
+    return bool(said_of_one and not _PERSONAL.search(re.split(r"[,;(]", before[-30:])[-1]))
 
 
 def _is_read_out(phrase: str, kind: str) -> bool:
@@ -352,13 +382,6 @@ def _phone_or_record(text: str, start: int) -> tuple[str, str]:
     if _RECORD_CUE_BEFORE.search(text, max(0, start - 60), start):
         return "record_number", "a medical record or insurance number"
     return "phone", "a phone number"
-
-
-def _is_a_product(text: str, m: re.Match[str]) -> bool:
-    """ "Reference 2023-44817 was on the recall notice": a batch's or an order's number."""
-    return m.group().lower().startswith("ref") and bool(
-        _PRODUCT.search(text, m.start(), m.end() + 80)
-    )
 
 
 def _looks_like_an_id(value: str) -> bool:

@@ -18,6 +18,15 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+# As forms abroad print them, after their own words for a birth date: "n\u00e9 le 12 mai
+# 1976", "fecha de nacimiento: 12 de mayo de 1976", "geboren am 12. M\u00e4rz 1976".
+FOREIGN_MONTH = (
+    r"(?:janvier|f[e\u00e9]vrier|mars|avril|mai|juin|juillet|ao[u\u00fb]t|septembre|octobre|novembre|"
+    r"d[e\u00e9]cembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre|januar|februar|m[a\u00e4]rz|juni|juli|dezember|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|mar[c\u00e7]o|maio|junho|"
+    r"julho|setembro|outubro|novembro|dezembro)"
+)
 
 ORDINAL = (
     r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
@@ -25,7 +34,7 @@ ORDINAL = (
     r"nineteenth|twentieth|thirtieth)"
 )
 
-DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{ORDINAL})"
+DAY = rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th|\.(?=\s))?|{ORDINAL})"
 
 YEAR_WORDS = r"(?:nineteen|two\s+thousand(?:\s+and)?|twenty)(?:[\s-][a-z]+){1,2}"
 
@@ -54,7 +63,10 @@ RECORD_CUE = (
     r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
     r"carte\s+vitale|care\s?card|ramq|codice\s+fiscale|(?-i:DNI|NIE|CPR|AMKA|PESEL|AHV)|"
     r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
-    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?)"
+    r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?|"
+    # Identity and health-insurance numbers across Asia, Africa and the Americas.
+    r"philhealth|pag-?ibig|bpjs|(?-i:NRIC|FIN|SSS|GSIS|UMID|HKID|CNIC|NIK|KTP|CURP|CPF|RUT|NIN|BVN|TIN)|"
+    r"mykad|(?-i:IC)(?=\s+(?:number|no)))"
     r"(?:\s+card)?(?:\s+(?:number|no|num|#))?)"
 )
 
@@ -78,3 +90,30 @@ NOT_STREET_WORD = (
     r"(?:at|in|on|to|and|or|of|my|your|our|the|a|an|for|from|with|per|by|is|was|are|were|"
     r"x|mg|ml|hours?|mins?|days?|weeks?|months?|years?|rounds?|infusions?|times?)\b"
 )
+
+# Not the first word of a place: "sent to 4 North, Ward B" is a ward, "went to 2 Doctors,
+# Both useless" a count.
+NOT_PLACE_WORD = (
+    r"(?i:north|south|east|west|ward|wing|floor|level|bay|bed|room|suite|unit|clinic|theatre|"
+    r"doctors?|nurses?|specialists?|consultants?|hospitals?|arena|stadium|times|rounds|infusions|"
+    r"bags|vials|mg|ml|units?|am|pm|hours|days|weeks|months|years)\b"
+)
+
+# Whose line a free number is: an organisation's, or a place's switchboard.
+ORGANISATION = (
+    r"(?:foundation|society|association|alliance|charity|trust|federation|institute|group|network|"
+    r"council|helpline|hotline|freephone|toll[\s-]?free|(?:help|advice|support|nurse|"
+    r"information|info|educator|crisis)\s+line)"
+)
+PUBLIC_LINE = (
+    r"(?:switchboard|reception|front\s+desk|main\s+(?:line|number|desk)|"
+    r"(?:appointments?|booking)\s+line)"
+)
+
+# What a website holds: "good info on immunodeficiency at ipopi.org".
+TOPIC = (
+    r"(?:info(?:rmation)?|more|reading|stuff|resources?|material|advice|details|facts|"
+    r"guidance|articles?|videos?|support)\s+(?:on|about|for|regarding)"
+)
+# Words that turn a topic back to a person: "more on this from dave at lupusmail.org".
+NOT_TOPIC_WORD = r"(?:from|by|to|me|us|mail|e-?mail|write|contact|message|ask)\b"
