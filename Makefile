@@ -74,7 +74,7 @@ check: $(BIN)/.installed-test lint
 
 # CI runs exactly this: lint, the whole test suite, then the scanners of `make security`.
 test: system-packages $(BIN)/.installed-test $(AXE) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=20
 	$(MAKE) security
 	@echo "Screenshots of the article and the queue: $(CURDIR)/test-artifacts/screenshots"
 

@@ -13,12 +13,13 @@ longest step) is split in three parts by module; each scanner has a forum to its
   request), the article's `?page=` and `?replytocom=`, the JSON API's `?page=` and the
   sign-in and forgot-password forms;
 - public-2: wapiti3 crawls and attacks the whole site as a visitor;
-- moderation: sqlmap tests the moderation queue's `?status=` and `?page=`, and wapiti3
-  crawls the whole site, moderation area (the team and account pages with their forms
-  too) included, signed in as an admin, and attacks it with xss and permanentxss;
+- moderation: wapiti3 crawls the whole site, moderation area (the team and account pages
+  with their forms too) included, signed in as an admin, and attacks it with xss and
+  permanentxss (the longest run: nothing else waits in front of it);
 - moderation-2: wapiti3 crawls the same, signed in as an admin, and attacks it with sql,
   csrf, http_headers and csp;
-- moderation-3: the same again, with exec alone.
+- moderation-3: sqlmap tests the moderation queue's `?status=` and `?page=`, then wapiti3
+  crawls the same again and attacks it with exec alone.
 
 wapiti3 runs the modules xss, permanentxss, sql, csrf, exec, http_headers and csp only
 (never one that calls outside hosts), each on every page that its run crawled. The
@@ -631,7 +632,7 @@ def moderation_plan(base: str, forum: str, moderator_cookie: str) -> list[Sqlmap
         ),
     ]
     return [
-        *(queue if forum == "moderation" else []),
+        *(queue if forum == "moderation-3" else []),
         WapitiRun(
             report,
             f"whole site signed in as a moderator (moderation area included): {modules}",
