@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.config import SITE_NAME
 from forum.extensions import db
@@ -152,13 +152,17 @@ def _held_summary(comment: Comment, quote: str, moderator: Moderator) -> str:
     )
 
 
-# The moderators told of each held comment: active, and not opted out of e-mail, asked in
-# one query (an address is stored in lower case, as forum.mail.opted_out looks it up).
-_TO_TELL = (
+# The moderators to tell of held comments: active, and not opted out of e-mail, in one
+# query (an opt-out is stored in lower case, as forum.mail.opted_out looks it up).
+_MODERATORS_TO_MAIL = (
     select(Moderator)
-    .outerjoin(MailOptOut, MailOptOut.email == Moderator.email)
+    .outerjoin(MailOptOut, MailOptOut.email == func.lower(Moderator.email))
     .where(Moderator.active.is_(True), MailOptOut.email.is_(None))
 )
+
+
+def _moderators_to_mail() -> list[Moderator]:
+    return list(db.session.scalars(_MODERATORS_TO_MAIL))
 
 
 def held_for_review(comment: Comment) -> None:
@@ -166,7 +170,7 @@ def held_for_review(comment: Comment) -> None:
     if current_settings().moderator_digest:
         return
     quote = _quote(comment)
-    for moderator in db.session.scalars(_TO_TELL):
+    for moderator in _moderators_to_mail():
         add_to_outbox(
             moderator.email,
             f"{'[URGENT] ' if comment.urgent else ''}Comment waiting: {comment.author_name} "
@@ -182,11 +186,11 @@ def moderator_digest(pending: list[Comment]) -> int:
     """One message per moderator listing every comment that waits; returns messages queued."""
     if not pending:
         return 0
-    moderators = _moderators()
+    moderators = _moderators_to_mail()
     quoted = [(comment, _quote(comment)) for comment in pending]
     for moderator in moderators:
         parts = [_held_summary(comment, quote, moderator) for comment, quote in quoted]
-        queue_message(
+        add_to_outbox(
             moderator.email,
             f"{len(pending)} comment(s) waiting for review",
             f"Hello {moderator.display_name},\n\n"
@@ -195,10 +199,6 @@ def moderator_digest(pending: list[Comment]) -> int:
             "digest",
         )
     return len(moderators)
-
-
-def _moderators() -> list[Moderator]:
-    return list(db.session.scalars(select(Moderator).where(Moderator.active.is_(True))))
 
 
 def subscription_confirmation(subscription: Subscription) -> None:

@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -21,6 +22,7 @@ from forum.models import (
     Subscription,
     utcnow,
 )
+from forum.notifications import moderator_digest
 from tests.helpers import (
     add_moderator,
     comment_id,
@@ -121,6 +123,21 @@ def test_a_held_comment_is_told_to_active_moderators_who_take_e_mail(app, client
         "Comment waiting: Ann Example on IVIG for Systemic Lupus Erythematosus"
     ]
     assert smtp.to("quiet@forum.test") == smtp.to("gone@forum.test") == []
+
+
+def test_the_digest_goes_to_the_same_moderators_and_counts_what_it_sent(app, client, moderator):
+    add_moderator(app, email="Quiet@Forum.test")  # an address typed in mixed case
+    gone = add_moderator(app, email="gone@forum.test")
+    with app.app_context():
+        db.session.add(MailOptOut(email="quiet@forum.test"))
+        db.session.get(Moderator, gone).active = False
+        db.session.commit()
+    post_comment(client, author_email="held@example.org", body="Please check")
+    with app.test_request_context():  # the digest's links are absolute URLs
+        db.session.execute(sa_delete(OutboxMessage))
+        pending = list(db.session.scalars(select(Comment)))
+        assert moderator_digest(pending) == 1
+        assert db.session.scalars(select(OutboxMessage.recipient)).all() == ["mod@forum.test"]
 
 
 def test_digest_setting_sends_one_list_a_day_instead(app, client, mod_client, moderator, smtp):
