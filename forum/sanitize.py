@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import threading
 import unicodedata
 from functools import partial
 
@@ -39,16 +40,28 @@ def _only_web_links(attrs: dict, new: bool = False) -> dict | None:
     return attrs
 
 
-_comment_cleaner = bleach.Cleaner(
-    tags=COMMENT_TAGS,
-    attributes=COMMENT_ATTRIBUTES,
-    protocols=COMMENT_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        partial(LinkifyFilter, callbacks=[_only_web_links], skip_tags=["code"], parse_email=False)
-    ],
+_LINKIFY = partial(
+    LinkifyFilter, callbacks=[_only_web_links], skip_tags=["code"], parse_email=False
 )
+
+
+class _Cleaners(threading.local):
+    """Built once per thread: building a Cleaner costs more than cleaning a comment, and one
+    Cleaner must not be shared between threads (bleach's own warning)."""
+
+    def __init__(self) -> None:
+        self.comment = bleach.Cleaner(
+            tags=COMMENT_TAGS,
+            attributes=COMMENT_ATTRIBUTES,
+            protocols=COMMENT_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_LINKIFY],
+        )
+        self.text = bleach.Cleaner(tags=set(), strip=True)
+
+
+_cleaners = _Cleaners()
 
 # Characters that have no business in a comment: C0/C1 controls (but tab and
 # newline), and the bidirectional overrides used to make text read differently
@@ -91,7 +104,7 @@ def plain_name(value: str) -> str:
 def render_comment(text: str) -> Markup:
     """A comment's text as the HTML that every public page, feed and API response shows."""
     html = _comment_markdown.render(text)
-    return Markup(_comment_cleaner.clean(html).strip())  # noqa: S704 - bleach output
+    return Markup(_cleaners.comment.clean(html).strip())  # noqa: S704 - bleach output
 
 
 def render_article(text: str) -> Markup:
@@ -101,6 +114,6 @@ def render_article(text: str) -> Markup:
 
 def plain_excerpt(html: str, length: int = 200) -> str:
     """The visible text of some rendered HTML, shortened, for titles and queue previews."""
-    text = bleach.clean(html, tags=set(), strip=True)
+    text = _cleaners.text.clean(html)
     text = " ".join(html_module.unescape(text).split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"

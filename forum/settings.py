@@ -47,10 +47,15 @@ def _decode(name: str, raw: str) -> Any:
     return tuple(value) if name.endswith("_words") else value
 
 
+# Plain rows on the session's connection: every request that posts reads them, and the
+# ORM's objects would cost several times the query.
+_STORED = select(Setting.__table__.c.key, Setting.__table__.c.value)
+
+
 def current_settings() -> ForumSettings:
     """The settings in force, read once per request."""
     if "forum_settings" not in g:
-        stored = {row.key: row.value for row in db.session.scalars(select(Setting))}
+        stored = {key: value for key, value in db.session.connection().execute(_STORED)}
         known = {f.name for f in fields(ForumSettings)}
         changes = {k: _decode(k, v) for k, v in stored.items() if k in known}
         g.forum_settings = replace(_defaults(), **changes)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
 from forum import metrics, notifications
 from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
@@ -40,7 +44,7 @@ def submit_comment(sub: Submission) -> Comment:
     status, reasons = screening.status, screening.reasons
     parent = sub.parent
     comment = Comment(
-        article=sub.article,
+        article_id=sub.article.id,
         parent_id=parent.id if parent else None,
         root_id=parent.root_id if parent else None,  # a top-level comment's is its own id
         depth=min(parent.depth + 1, MAX_DEPTH) if parent else 1,
@@ -50,7 +54,6 @@ def submit_comment(sub: Submission) -> Comment:
         status=CommentStatus.PENDING,
         screening_reasons="\n".join(reasons),
         author_role=sub.author_role,
-        experience=sub.experience.build() if sub.experience else None,
         notify_on_publish=sub.notify_on_publish,
         notify_on_reply=sub.notify_on_reply,
         ip=sub.ip,
@@ -64,19 +67,39 @@ def submit_comment(sub: Submission) -> Comment:
         decisions=screening.text_decisions,
         body_html=sub.body_html,
     )
-    db.session.add(comment)
-    db.session.flush()  # the id: the moderators' links need it, and a top-level root_id
-    if parent is None:
-        comment.root_id = comment.id
+    _store(comment)
+    if sub.experience:
+        comment.experience = sub.experience.build()  # written by the commit's flush
     metrics.comment_posted(held=status is CommentStatus.PENDING)
     if status is CommentStatus.PENDING:
-        # Its queries need nothing of the root_id not yet written: the commit's flush writes
-        # it with the moderators' messages, rather than a flush of its own before them.
-        with db.session.no_autoflush:
-            notifications.held_for_review(comment)
+        notifications.held_for_review(comment)
     else:
         change_status(comment, status, action=ModerationAction.SCREENED, reason="; ".join(reasons))
     return comment
+
+
+_TABLE = Comment.__table__
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_SET_ROOT = update(_TABLE).where(_TABLE.c.id == bindparam("comment_id")).values(root_id=_TABLE.c.id)
+
+
+def _store(comment: Comment) -> None:
+    """Write a new comment as one INSERT (and, at the top of a thread, the root_id that is
+    its own id), then attach it to the session as if loaded: posting is the forum's hottest
+    write, and the ORM's unit of work cost more than the statements themselves."""
+    typed = {c.key: comment.__dict__[c.key] for c in _TABLE.columns if c.key in comment.__dict__}
+    result = db.session.connection().execute(_INSERT, typed)
+    comment_id = result.scalar_one()
+    stored = result.last_inserted_params()  # with the columns' defaults filled in
+    if comment.root_id is None:
+        db.session.connection().execute(_SET_ROOT, {"comment_id": comment_id})
+        stored["root_id"] = comment_id
+    stored["id"] = comment_id
+    for column in _TABLE.columns:
+        set_committed_value(comment, column.key, stored.get(column.key))
+    set_committed_value(comment, "experience", None)
+    make_transient_to_detached(comment)
+    db.session.add(comment)
 
 
 def _resent(sub: Submission) -> Comment | None:
