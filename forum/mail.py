@@ -59,7 +59,7 @@ def add_to_outbox(
     """queue_message for a caller that left out the addresses that opted out already."""
     message = {"recipient": recipient.lower(), "subject": subject, "body": body, "kind": kind}
     message["headers"] = json.dumps(headers or {}, sort_keys=True)
-    db.session.execute(_ADD, [message])
+    db.session.connection().execute(_ADD, message)
 
 
 def _deliver(message: OutboxMessage) -> None:

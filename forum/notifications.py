@@ -15,6 +15,7 @@ a one-click unsubscribe link (RFC 8058) that needs no sign-in.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -134,7 +135,7 @@ def on_status_change(
         comment_rejected(comment, reason_code)
 
 
-def _decision_links(comment: Comment, moderator: Moderator) -> str:
+def _decision_links(comment: Comment, moderator: _Recipient) -> str:
     lines = []
     for action, label in (("approve", "Approve"), ("reject", "Reject")):
         token = make_token("decide", comment=comment.id, action=action, moderator=moderator.id)
@@ -142,7 +143,7 @@ def _decision_links(comment: Comment, moderator: Moderator) -> str:
     return "\n".join(lines)
 
 
-def _held_summary(comment: Comment, quote: str, moderator: Moderator) -> str:
+def _held_summary(comment: Comment, quote: str, moderator: _Recipient) -> str:
     reasons = comment.screening_reasons.replace("\n", "; ") or "every comment waits for review"
     urgent = "URGENT: describes symptoms that need help now.\n" if comment.urgent else ""
     return (
@@ -152,17 +153,28 @@ def _held_summary(comment: Comment, quote: str, moderator: Moderator) -> str:
     )
 
 
+class _Recipient(NamedTuple):
+    """A moderator to mail, read as a plain row: every held comment asks for them."""
+
+    id: int
+    email: str
+    name: str
+
+    display_name = property(Moderator.display_name.fget)  # the same greeting as the model's
+
+
 # The moderators to tell of held comments: active, and not opted out of e-mail, in one
 # query (an opt-out is stored in lower case, as forum.mail.opted_out looks it up).
+_MODERATOR = Moderator.__table__.c
 _MODERATORS_TO_MAIL = (
-    select(Moderator)
-    .outerjoin(MailOptOut, MailOptOut.email == func.lower(Moderator.email))
-    .where(Moderator.active.is_(True), MailOptOut.email.is_(None))
+    select(_MODERATOR.id, _MODERATOR.email, _MODERATOR.name)
+    .outerjoin(MailOptOut, MailOptOut.email == func.lower(_MODERATOR.email))
+    .where(_MODERATOR.active.is_(True), MailOptOut.email.is_(None))
 )
 
 
-def _moderators_to_mail() -> list[Moderator]:
-    return list(db.session.scalars(_MODERATORS_TO_MAIL))
+def _moderators_to_mail() -> list[_Recipient]:
+    return [_Recipient(*row) for row in db.session.connection().execute(_MODERATORS_TO_MAIL)]
 
 
 def held_for_review(comment: Comment) -> None:

@@ -110,4 +110,4 @@ def _resent(sub: Submission) -> Comment | None:
         == (sub.body, sub.author_email, sub.author_name, sub.parent.id if sub.parent else None)
         and earlier.created_at >= sub.now - RESEND_WINDOW
     )
-    return earlier if same_form else None
+    return db.session.get(Comment, earlier.id) if same_form else None
