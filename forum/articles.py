@@ -46,7 +46,8 @@ from forum.forms import HONEYPOT_FIELD, CommentForm, EmptyForm, ReportForm
 from forum.mail import send_soon
 from forum.models import Article, AuthorRole, Comment, CommentStatus
 from forum.moderation.posting import submit_comment
-from forum.moderation.rules import Refused, Submission
+from forum.moderation.rules import Refused
+from forum.moderation.submission import Submission
 from forum.paging import page_number
 from forum.reactions import ip_key, mark_helpful, report_comment, visitor_key
 from forum.sanitize import render_comment

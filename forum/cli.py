@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask.ctx import RequestContext
 from sqlalchemy import func, select
 
 from forum.accounts.passwords import hash_password, password_problem
 from forum.content import ContentError, bundled_article_files, import_article
 from forum.extensions import db
 from forum.housekeeping import purge
+from forum.links import link_context
 from forum.mail import send_due
 from forum.models import Comment, CommentStatus, ModerationAction, Moderator, ModeratorRole
 from forum.moderation.actions import log_event
@@ -132,31 +132,23 @@ def ensure_moderator_command() -> None:
     )
 
 
-def _with_links(app: Flask) -> RequestContext:
-    """Commands build links in e-mails: use FORUM_BASE_URL, as a request would."""
-    return app.test_request_context(
-        base_url=app.config.get("FORUM_BASE_URL") or "http://127.0.0.1:5000"
-    )
-
-
 @forum_cli.command("send-mail")
 def send_mail_command() -> None:
     """Send the e-mail waiting in the outbox (run it from cron every few minutes)."""
-    sent, failed = send_due()
+    with link_context(current_app._get_current_object()):  # held comments' notices link
+        sent, failed = send_due()
     click.echo(f"{sent} sent, {failed} failed (failed ones are retried later)")
 
 
 @forum_cli.command("send-digest")
 def send_digest_command() -> None:
     """E-mail moderators one list of the comments that wait (run it daily from cron)."""
-    from flask import current_app
-
     pending = db.session.scalars(
         select(Comment)
         .where(Comment.status == CommentStatus.PENDING)
         .order_by(Comment.urgent.desc(), Comment.created_at)
     ).all()
-    with _with_links(current_app._get_current_object()):
+    with link_context(current_app._get_current_object()):
         queued = moderator_digest(list(pending))
         db.session.commit()
     click.echo(f"{len(pending)} comment(s) waiting; {queued} digest(s) queued")

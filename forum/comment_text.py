@@ -12,7 +12,8 @@ import json
 from enum import StrEnum
 
 from forum.models import Comment
-from forum.moderation.rules import Decision, Submission, ask_first, body_digest, check_text
+from forum.moderation.rules import Decision, ask_first, check_text
+from forum.moderation.submission import Submission, body_digest
 from forum.safety import find_urgent_symptoms
 from forum.sanitize import render_comment
 

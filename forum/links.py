@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
+from flask.ctx import RequestContext
 
 from forum.models import Comment
 
@@ -14,6 +15,13 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def link_context(app: Flask, base_url: str | None = None) -> RequestContext:
+    """Where absolute_url works outside a request (a command, the mail sender): from
+    FORUM_BASE_URL, else from `base_url` (the host a request came to), else the local one."""
+    base = app.config.get("FORUM_BASE_URL") or base_url or "http://127.0.0.1:5000"
+    return app.test_request_context(base_url=base)
 
 
 def comment_url(comment: Comment) -> str:

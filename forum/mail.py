@@ -8,26 +8,40 @@ Without MAIL_SERVER, messages are written to the log instead of sent.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_mail import Message
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.extensions import db, mail
+from forum.links import link_context
 from forum.models import MailOptOut, OutboxMessage, UsedToken, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+
+# What queues messages a round at a time, run at the start of every round: the moderators'
+# notice of the comments held since the round before (forum.notifications adds it). This
+# module sends; it does not know who is told what.
+_composers: list[Callable[[], object]] = []
+
+
+def compose_each_round(compose: Callable[[], object]) -> Callable[[], object]:
+    """Register `compose` to queue its messages at the start of every sending round."""
+    _composers.append(compose)
+    return compose
 
 
 def opted_out(email: str) -> bool:
@@ -107,8 +121,12 @@ def _claim(limit: int, now: datetime) -> list[int]:
 
 
 def send_due(limit: int = 200) -> tuple[int, int]:
-    """Send what is due from the outbox; returns (sent, failed). Claims a batch at a time and
-    commits what happened to it after the batch: two transactions a batch, not two a message."""
+    """Queue what the composers have for this round, then send what is due from the outbox;
+    returns (sent, failed). Claims a batch at a time and commits what happened to it after
+    the batch: two transactions a batch, not two a message."""
+    for compose in _composers:
+        compose()
+    db.session.commit()
     sent = failed = 0
     while sent + failed < limit:
         now = utcnow()
@@ -149,6 +167,7 @@ class _Sender:
     wanted: threading.Event = field(default_factory=threading.Event)
     idle: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    base_url: str | None = None  # the host the last request came to, for links in notices
 
     def __post_init__(self) -> None:
         self.idle.set()
@@ -160,6 +179,8 @@ def send_soon(app: Flask) -> None:
         return
     sender = app.extensions.setdefault("forum_mail_sender", _Sender())
     with sender.lock:
+        if has_request_context():
+            sender.base_url = request.host_url
         sender.idle.clear()
         sender.wanted.set()
         if sender.thread is None:
@@ -188,7 +209,7 @@ def _send_rounds(app: Flask, sender: _Sender) -> None:
         # rather than rounds that contend with the posts for the GIL and the write lock.
         time.sleep(max(0.0, last + ROUND_GAP - time.monotonic()))
         sender.wanted.clear()
-        with app.app_context():
+        with link_context(app, sender.base_url):
             try:
                 send_due()
             except Exception:  # the cron job retries; a request never fails for mail
@@ -205,7 +226,13 @@ def _send_rounds(app: Flask, sender: _Sender) -> None:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"forum-{purpose}")
+    return _serializer_for(current_app.config["SECRET_KEY"], purpose)
+
+
+@functools.cache
+def _serializer_for(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    # Made once: each held comment's notice signs two links for every moderator.
+    return URLSafeTimedSerializer(secret, salt=f"forum-{purpose}")
 
 
 def make_token(purpose: str, **payload: Any) -> str:

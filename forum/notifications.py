@@ -1,6 +1,7 @@
 """Every e-mail the forum sends, and what triggers it.
 
-- held for review: to each moderator when a new comment waits (or one daily digest);
+- held for review: to each moderator when new comments wait, one message for all that came
+  since the mail sender's last round (or one daily digest);
 - your comment is published: to its author, if they ticked it, when it is approved;
 - about your comment: to its author, if they ticked any e-mail, when it is rejected;
 - new reply: to the parent's author, if they ticked it, when a reply is published;
@@ -18,17 +19,25 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from forum.config import SITE_NAME
 from forum.extensions import db
 from forum.links import absolute_url, comment_url
-from forum.mail import add_to_outbox, make_token, queue_message
-from forum.models import Comment, CommentStatus, MailOptOut, Moderator, Subscription
-from forum.sanitize import plain_excerpt
+from forum.mail import add_to_outbox, compose_each_round, make_token, queue_message
+from forum.models import (
+    Comment,
+    CommentStatus,
+    HeldNotice,
+    MailOptOut,
+    Moderator,
+    Subscription,
+)
+from forum.sanitize import one_line
 from forum.settings import current_settings
 
 DECISION_LINK_AGE = timedelta(days=7)
+MAX_LISTED = 25  # comments one message to a moderator sums up; the rest wait in the queue
 
 REJECTION_WORDS = {
     "spam": "it looked like advertising",
@@ -59,7 +68,9 @@ def _to_commenter(email: str | None, subject: str, text: str, kind: str) -> None
 
 
 def _quote(comment: Comment) -> str:
-    return "\n".join("> " + line for line in plain_excerpt(comment.body_html, 600).splitlines())
+    # The text as typed, not its HTML made plain again: the same words (a link's address
+    # shows), in a plain-text message, without running an HTML parser for each comment.
+    return "> " + one_line(comment.body, 600)
 
 
 def comment_published(comment: Comment) -> None:
@@ -177,38 +188,64 @@ def _moderators_to_mail() -> list[_Recipient]:
     return [_Recipient(*row) for row in db.session.connection().execute(_MODERATORS_TO_MAIL)]
 
 
+_HELD = HeldNotice.__table__
+_NOTE_HELD = insert(_HELD)
+_TAKE_HELD = delete(_HELD).returning(_HELD.c.comment_id)
+
+
 def held_for_review(comment: Comment) -> None:
-    """Tell moderators about a held comment, unless they chose a daily digest."""
-    if current_settings().moderator_digest:
-        return
-    quote = _quote(comment)
-    for moderator in _moderators_to_mail():
-        add_to_outbox(
-            moderator.email,
-            f"{'[URGENT] ' if comment.urgent else ''}Comment waiting: {comment.author_name} "
-            f"on {comment.article.short_title}",
-            f"Hello {moderator.display_name},\n\nA comment waits for review.\n\n"
-            f"{_held_summary(comment, quote, moderator)}\n\n"
-            f"The queue: {absolute_url('moderation.index')}",
-            "held",
-        )
+    """Note a held comment for the moderators' next notice, unless they chose a daily digest.
+    The note is all that a post pays for: composing and sending waits for the mail sender."""
+    if not current_settings().moderator_digest:
+        db.session.connection().execute(_NOTE_HELD, {"comment_id": comment.id})
+
+
+@compose_each_round
+def announce_held() -> int:
+    """Tell each moderator, in one message, of the comments held since the last round that
+    still wait (the usual notice for one, a list for a burst); returns messages queued.
+    Taking the notes is one DELETE … RETURNING, so two senders never tell the same one."""
+    taken = db.session.connection().execute(_TAKE_HELD).scalars().all()
+    if not taken:
+        return 0
+    waiting = db.session.scalars(
+        select(Comment)
+        .where(Comment.id.in_(taken), Comment.status == CommentStatus.PENDING)
+        .order_by(Comment.id)
+    ).all()
+    urgent = "[URGENT] " if any(comment.urgent for comment in waiting) else ""
+    if len(waiting) == 1:
+        (comment,) = waiting
+        subject = f"Comment waiting: {comment.author_name} on {comment.article.short_title}"
+        opening = "A comment waits for review.\n\n"
+    else:
+        subject, opening = f"{len(waiting)} comments waiting for review", ""
+    return _tell_moderators(waiting, urgent + subject, opening, "held")
 
 
 def moderator_digest(pending: list[Comment]) -> int:
     """One message per moderator listing every comment that waits; returns messages queued."""
-    if not pending:
+    return _tell_moderators(pending, f"{len(pending)} comment(s) waiting for review", "", "digest")
+
+
+def _tell_moderators(comments: list[Comment], subject: str, opening: str, kind: str) -> int:
+    """One message to each moderator who takes e-mail, summing up `comments`; returns
+    messages queued."""
+    if not comments:
         return 0
     moderators = _moderators_to_mail()
-    quoted = [(comment, _quote(comment)) for comment in pending]
+    quoted = [(comment, _quote(comment)) for comment in comments[:MAX_LISTED]]
+    more = len(comments) - len(quoted)
+    rest = f"\n\n----\n\n…and {more} more in the queue." if more else ""
     for moderator in moderators:
         parts = [_held_summary(comment, quote, moderator) for comment, quote in quoted]
         add_to_outbox(
             moderator.email,
-            f"{len(pending)} comment(s) waiting for review",
-            f"Hello {moderator.display_name},\n\n"
+            subject,
+            f"Hello {moderator.display_name},\n\n{opening}"
             + "\n\n----\n\n".join(parts)
-            + f"\n\nThe queue: {absolute_url('moderation.index')}",
-            "digest",
+            + f"{rest}\n\nThe queue: {absolute_url('moderation.index')}",
+            kind,
         )
     return len(moderators)
 

@@ -114,6 +114,10 @@ def render_article(text: str) -> Markup:
 
 def plain_excerpt(html: str, length: int = 200) -> str:
     """The visible text of some rendered HTML, shortened, for titles and queue previews."""
-    text = _cleaners.text.clean(html)
-    text = " ".join(html_module.unescape(text).split())
+    return one_line(html_module.unescape(_cleaners.text.clean(html)), length)
+
+
+def one_line(text: str, length: int) -> str:
+    """Plain text on one line (runs of white space made one space), shortened to `length`."""
+    text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"

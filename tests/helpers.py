@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from forum.accounts.passwords import hash_password
 from forum.extensions import db
+from forum.links import link_context
 from forum.mail import send_due
 from forum.models import Moderator, ModeratorRole
 
@@ -187,7 +188,7 @@ def add_moderator(
 
 def drain(app: Flask) -> None:
     """Send the outbox now, as the background sender or the `send-mail` timer would."""
-    with app.app_context():
+    with link_context(app):
         send_due()
 
 

@@ -22,7 +22,7 @@ from forum.models import (
     Subscription,
     utcnow,
 )
-from forum.notifications import moderator_digest
+from forum.notifications import MAX_LISTED, moderator_digest
 from tests.helpers import (
     add_moderator,
     comment_id,
@@ -138,6 +138,34 @@ def test_the_digest_goes_to_the_same_moderators_and_counts_what_it_sent(app, cli
         pending = list(db.session.scalars(select(Comment)))
         assert moderator_digest(pending) == 1
         assert db.session.scalars(select(OutboxMessage.recipient)).all() == ["mod@forum.test"]
+
+
+def test_a_held_comment_decided_before_the_round_is_not_told(app, client, mod_client, smtp):
+    decided = comment_id(post_comment(client, author_email="early@example.org", body="Seen"))
+    post_comment(client, author_email="later@example.org", body="Wait")
+    moderate(mod_client, decided, "approve")
+    drain(app)
+    (notice,) = smtp.to("mod@forum.test")
+    assert "Comment waiting: Ann Example" in notice["Subject"]
+    assert "> Wait" in body_of(notice) and "> Seen" not in body_of(notice)
+    drain(app)
+    assert len(smtp.to("mod@forum.test")) == 1  # told once
+
+
+def test_a_burst_of_held_comments_is_one_message_that_lists_the_first_ones(
+    app, client, moderator, smtp
+):
+    burst = MAX_LISTED + 3
+    for n in range(burst):
+        urgent = " I cannot breathe and my lips are turning blue right now." if n == 7 else ""
+        post_comment(client, author_email=f"b{n}@example.org", body=f"Burst {n}.{urgent}")
+    drain(app)
+    (notice,) = smtp.to("mod@forum.test")
+    assert notice["Subject"] == f"[URGENT] {burst} comments waiting for review"
+    text = body_of(notice)
+    assert text.count("> Burst ") == MAX_LISTED
+    assert "…and 3 more in the queue." in text
+    assert "/moderation" in text.rsplit("The queue: ", 1)[1]
 
 
 def test_digest_setting_sends_one_list_a_day_instead(app, client, mod_client, moderator, smtp):
@@ -403,8 +431,13 @@ def test_workers_draining_the_outbox_at_once_send_each_message_once(app, client,
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    notices = smtp.to("mod@forum.test")
-    assert len(notices) == len(held)
+    # Held before one round: one message sums them all up, and each is in it once.
+    (notice,) = smtp.to("mod@forum.test")
+    assert notice["Subject"] == f"{len(held)} comments waiting for review"
+    text = body_of(notice)
+    quoted = re.findall(r"^> Note (\d+)\s*$", text, re.MULTILINE)
+    assert sorted(map(int, quoted)) == list(range(len(held)))
+    assert len(re.findall(r"/moderation/decide/", text)) == 2 * len(held)
     with app.app_context():
         unsent = db.session.scalar(
             select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))

@@ -22,7 +22,7 @@ from forum.models import (
     Report,
     utcnow,
 )
-from forum.moderation.rules import body_digest
+from forum.moderation.submission import body_digest
 from forum.reactions import report_comment
 from tests.helpers import ARTICLE, comment_id, csrf_token, form_fields, moderate, post_comment
 

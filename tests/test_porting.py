@@ -34,7 +34,7 @@ from forum.models import (
     UsedToken,
 )
 from forum.moderation.actions import moderate
-from forum.moderation.rules import body_digest
+from forum.moderation.submission import body_digest
 from forum.porting.archive import TABLES_EXPORTED, export_forum
 from forum.porting.common import Progress
 from forum.porting.markup import html_to_markdown, markdown_with_html

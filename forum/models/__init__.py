@@ -18,7 +18,7 @@ from forum.models.discussion import (
     Report,
     comments_open,
 )
-from forum.models.mail import MailOptOut, OutboxMessage, Subscription, UsedToken
+from forum.models.mail import HeldNotice, MailOptOut, OutboxMessage, Subscription, UsedToken
 from forum.models.moderation import (
     Block,
     BlockKind,
@@ -41,6 +41,7 @@ __all__ = [
     "Experience",
     "ExperienceCondition",
     "ExperienceSideEffect",
+    "HeldNotice",
     "HelpfulVote",
     "MailOptOut",
     "ModerationAction",

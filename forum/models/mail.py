@@ -30,6 +30,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class HeldNotice(Base):
+    """A held comment the moderators have not been told of yet. A post only adds this row;
+    the mail sender's next round tells each moderator of all such comments in one message."""
+
+    __tablename__ = "held_notice"
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class Subscription(Base):
     """A reader who asked for e-mail about new comments on an article (double opt-in)."""
 

@@ -2,6 +2,8 @@
 
 - `actions`: every status change, edit, block, note and pick, and `log_event`, the only
   writer of the moderators' record;
+- `submission`: a new comment as it arrives; `posting`: its way in (a resend recognised,
+  screening, storing);
 - `rules`: the screening rules a new comment meets;
 - `display`: the template filters of moderators' pages;
 - `views`: the queue, a comment's tools, settings and blocks;

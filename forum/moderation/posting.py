@@ -18,7 +18,8 @@ from forum.comment_text import TextSource, set_comment_text
 from forum.extensions import db
 from forum.models import MAX_DEPTH, Comment, CommentStatus, ModerationAction
 from forum.moderation.actions import change_status
-from forum.moderation.rules import Submission, flood, screen
+from forum.moderation.rules import flood, screen
+from forum.moderation.submission import Submission
 from forum.sanitize import plain_name
 
 # How long after a comment the very same form, sent again, is taken as that comment.

@@ -10,97 +10,22 @@ Adding a rule is writing one function and listing it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
-from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import Row, bindparam, func, or_, select
 
 from forum import metrics, safety
-from forum.experiences import ExperienceAnswers
 from forum.extensions import db
-from forum.models import (
-    Article,
-    AuthorRole,
-    Block,
-    BlockKind,
-    Comment,
-    CommentStatus,
-    utcnow,
-)
-from forum.sanitize import render_comment
+from forum.models import Block, BlockKind, Comment, CommentStatus
+from forum.moderation.submission import Submission
 from forum.settings import current_settings
 
 MAX_LINKS = 2
-
-
-# Built once, on the tables (plain rows, no ORM objects): posting is the forum's hottest
-# write, and these reads cost more in the ORM than on SQLite.
-_COMMENTS = Comment.__table__.c
-_SAID_BEFORE = (
-    select(
-        _COMMENTS.id,
-        _COMMENTS.body,
-        _COMMENTS.author_email,
-        _COMMENTS.author_name,
-        _COMMENTS.parent_id,
-        _COMMENTS.created_at,
-    )
-    .where(
-        _COMMENTS.article_id == bindparam("article_id"),
-        _COMMENTS.body_digest == bindparam("digest"),
-        or_(
-            _COMMENTS.author_email == bindparam("email"),
-            _COMMENTS.author_name == bindparam("name"),
-        ),
-    )
-    .order_by(_COMMENTS.id.desc())
-    .limit(1)
-)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A new comment as typed, with what the request tells about its sender."""
-
-    article: Article
-    parent: Comment | None
-    author_name: str
-    author_email: str
-    website: str | None
-    body: str
-    ip: str | None
-    user_agent: str | None
-    form_age: timedelta | None  # since the form was first served; None: token missing or bad
-    honeypot: str = ""
-    author_role: AuthorRole | None = None
-    experience: ExperienceAnswers | None = None
-    confirmed: bool = False  # the person chose "Post anyway" after being asked to check
-    notify_on_publish: bool = False
-    notify_on_reply: bool = False
-    now: datetime = field(default_factory=utcnow)
-
-    @cached_property
-    def body_html(self) -> str:
-        return str(render_comment(self.body))
-
-    @cached_property
-    def body_digest(self) -> str:
-        return body_digest(self.body)
-
-    @cached_property
-    def said_before(self) -> Row | None:
-        """This person's latest comment with the same text on this article, if any (its id,
-        text, author, parent and time): asked once, by the resend check and by the rule
-        `duplicate`."""
-        values = {"article_id": self.article.id, "digest": self.body_digest}
-        values.update(email=self.author_email, name=self.author_name)
-        return db.session.connection().execute(_SAID_BEFORE, values).first()
 
 
 class Verdict(StrEnum):
@@ -147,11 +72,6 @@ class Screening:
 Rule = Callable[[Submission], Decision | None]
 
 
-def body_digest(text: str) -> str:
-    """The same text whatever its case and spacing."""
-    return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()
-
-
 # --- The rules ----------------------------------------------------------------------
 
 
@@ -189,7 +109,8 @@ def honeypot(sub: Submission) -> Decision | None:
     return None
 
 
-# The rules' queries are built once, with parameters, on the tables as _SAID_BEFORE.
+# The rules' queries are built once, with parameters, on the tables (plain rows, no ORM
+# objects): posting is the forum's hottest write, and the ORM would cost more than SQLite.
 _BLOCK = Block.__table__.c
 _BLOCKS = select(_BLOCK.kind, _BLOCK.value).where(
     or_(
@@ -281,6 +202,7 @@ def word_lists(sub: Submission) -> Decision | None:
     return None
 
 
+_COMMENTS = Comment.__table__.c
 _APPROVED_BEFORE = (
     select(_COMMENTS.id)
     .where(_COMMENTS.author_email == bindparam("email"), _COMMENTS.status == CommentStatus.APPROVED)

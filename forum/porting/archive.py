@@ -30,6 +30,7 @@ from forum.models import (
     Experience,
     ExperienceCondition,
     ExperienceSideEffect,
+    HeldNotice,
     HelpfulVote,
     MailOptOut,
     ModerationEvent,
@@ -78,6 +79,7 @@ SECTIONS = (
     Section("mail_opt_outs", MailOptOut.__table__),
     Section("used_tokens", UsedToken.__table__),
     Section("outbox", OutboxMessage.__table__),  # e-mail not sent yet, or kept a while
+    Section("held_notices", HeldNotice.__table__),  # held comments not yet told of
 )
 TABLES_EXPORTED = {s.table.name for s in SECTIONS} | {t.name for t in EXPERIENCE_LISTS.values()}
 

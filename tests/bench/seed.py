@@ -39,7 +39,7 @@ from forum.models import (
     ModerationEvent,
     Moderator,
 )
-from forum.moderation.rules import body_digest
+from forum.moderation.submission import body_digest
 from forum.sanitize import render_comment
 
 POOL = 1000
