@@ -49,10 +49,10 @@ BULK_ACTIONS = [
 ]
 
 
-class BulkModerationForm(FlaskForm):
+class BulkModerationForm(ActionForm):
+    """The queue's form for the ticked comments: the action, as the one-comment buttons say it."""
+
     action = SelectField("With the selected comments", choices=BULK_ACTIONS)
-    reason = SelectField("Reason for rejecting", choices=REJECT_CHOICES, default="other")
-    next = HiddenField()
 
 
 BLOCK_DURATIONS = [
