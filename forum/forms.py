@@ -1,5 +1,6 @@
 """The public's forms (commenting, reporting, subscribing, an author's edit), the field checks
-every form shares, and EmptyForm. Every POST, buttons included, goes through Flask-WTF.
+and fields several forms share, and EmptyForm. Every POST, buttons included, goes through
+Flask-WTF.
 
 The moderators' forms are in forum/moderation/forms.py, the accounts' in forum/accounts/forms.py.
 """
