@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -16,10 +16,11 @@ from forum.accounts.sessions import (
     clear_failures,
     count_failure,
     is_locked,
+    password_form_limit,
     pending_moderator,
     start_pending,
 )
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.forms import EmptyForm
 from forum.models import Moderator
 from forum.security import is_safe_local_path
@@ -59,7 +60,7 @@ def _after_sign_in(target: str) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+@password_form_limit
 def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
@@ -80,7 +81,7 @@ def login() -> Response | tuple[str, int] | str:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+@password_form_limit
 def code() -> Response | tuple[str, int]:
     """The second step: a code from the app, or a recovery code."""
     pending = pending_moderator()

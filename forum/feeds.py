@@ -7,7 +7,7 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import selectinload
 
 from forum.conditional import article_stamp, conditional_response, site_stamp
@@ -59,39 +59,37 @@ def _newest(query: Select[tuple[Comment]], limit: int) -> Sequence[Comment]:
     ).all()
 
 
-@bp.get("/feed.rss")
-def discussions() -> Response:
-    """New discussions: published top-level comments."""
+def _site_feed(name: str, title: str, description: str, *where: ColumnElement[bool]) -> Response:
+    """A feed of the whole site's published comments (those matching `where`)."""
     limit = current_app.config["FORUM_FEED_ITEMS"]
     changed_at = site_stamp()
     return conditional_response(
-        "feed.rss",
+        name,
         changed_at,
         lambda: _build_feed(
-            f"{SITE_NAME}: new discussions",
-            "New discussions started under the forum's articles.",
+            f"{SITE_NAME}: {title}",
+            description,
             absolute_url("articles.index"),
-            _newest(published_comments().where(Comment.depth == 1), limit),
+            _newest(published_comments().where(*where), limit),
             changed_at,
         ),
+    )
+
+
+@bp.get("/feed.rss")
+def discussions() -> Response:
+    """New discussions: published top-level comments."""
+    return _site_feed(
+        "feed.rss",
+        "new discussions",
+        "New discussions started under the forum's articles.",
+        Comment.depth == 1,
     )
 
 
 @bp.get("/comments.rss")
 def all_comments() -> Response:
-    limit = current_app.config["FORUM_FEED_ITEMS"]
-    changed_at = site_stamp()
-    return conditional_response(
-        "comments.rss",
-        changed_at,
-        lambda: _build_feed(
-            f"{SITE_NAME}: all comments",
-            "Every published comment and reply.",
-            absolute_url("articles.index"),
-            _newest(published_comments(), limit),
-            changed_at,
-        ),
-    )
+    return _site_feed("comments.rss", "all comments", "Every published comment and reply.")
 
 
 @bp.get("/articles/<slug:slug>/comments.rss")

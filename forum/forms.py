@@ -1,5 +1,6 @@
 """The public's forms (commenting, reporting, subscribing, an author's edit), the field checks
-every form shares, and EmptyForm. Every POST, buttons included, goes through Flask-WTF.
+and fields several forms share, and EmptyForm. Every POST, buttons included, goes through
+Flask-WTF.
 
 The moderators' forms are in forum/moderation/forms.py, the accounts' in forum/accounts/forms.py.
 """
@@ -86,6 +87,46 @@ def web_address(form: FlaskForm, field: URLField) -> None:
         raise ValidationError("Please enter a plain web address, such as https://example.org.")
 
 
+def email_field(required: str) -> EmailField:
+    """An e-mail address, as the public's forms take one."""
+    return EmailField(
+        "Email",
+        filters=[clean_line],
+        validators=[
+            DataRequired(required),
+            Length(max=254, message="This email address is too long."),
+            email_address,
+        ],
+    )
+
+
+def web_address_field(label: str) -> URLField:
+    """An optional http(s) address, as a comment's website or a moderator's note links one."""
+    return URLField(
+        label,
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=URL_MAX, message="This web address is too long."),
+            web_address,
+        ],
+    )
+
+
+def comment_text_field(
+    label: str, required: str = "Please write your comment.", what: str = "your comment"
+) -> TextAreaField:
+    """A comment's text, as its author writes or edits it (and a moderator edits it)."""
+    return TextAreaField(
+        label,
+        filters=[clean],
+        validators=[
+            DataRequired(required),
+            Length(max=BODY_MAX, message=f"Please keep {what} under {BODY_MAX:,} characters."),
+        ],
+    )
+
+
 ROLE_LABELS = {
     AuthorRole.PATIENT.value: "Patient",
     AuthorRole.CAREGIVER.value: "Caregiver or family",
@@ -118,35 +159,9 @@ class CommentForm(FlaskForm):
             Length(max=NAME_MAX, message=f"Please keep your name under {NAME_MAX} characters."),
         ],
     )
-    author_email = EmailField(
-        "Email",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Please enter your email address. It will not be published."),
-            Length(max=254, message="This email address is too long."),
-            email_address,
-        ],
-    )
-    website = URLField(
-        "Website",
-        filters=[clean_line],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX, message="This web address is too long."),
-            web_address,
-        ],
-    )
-    body = TextAreaField(
-        "Comment",
-        filters=[clean],
-        validators=[
-            DataRequired("Please write your comment."),
-            Length(
-                max=BODY_MAX,
-                message=f"Please keep your comment under {BODY_MAX:,} characters.",
-            ),
-        ],
-    )
+    author_email = email_field("Please enter your email address. It will not be published.")
+    website = web_address_field("Website")
+    body = comment_text_field("Comment")
     parent_id = HiddenField()
     # When the form was first served, signed: see forum.moderation.rules.form_timing.
     form_started = HiddenField()
@@ -189,28 +204,11 @@ class CommentForm(FlaskForm):
 class EmailForm(FlaskForm):
     """Just an e-mail address: subscribing, or asking for the "manage my comments" link."""
 
-    email = EmailField(
-        "Email",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Length(max=254, message="This email address is too long."),
-            email_address,
-        ],
-    )
+    email = email_field("Please enter your email address.")
 
 
 class AuthorEditForm(FlaskForm):
-    body = TextAreaField(
-        "Your comment",
-        filters=[clean],
-        validators=[
-            DataRequired("Please write your comment."),
-            Length(
-                max=BODY_MAX, message=f"Please keep your comment under {BODY_MAX:,} characters."
-            ),
-        ],
-    )
+    body = comment_text_field("Your comment")
     post_anyway = SubmitField("Save anyway")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import post_comment, sign_in
+from tests.helpers import csrf_token, post_comment, sign_in
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -34,3 +34,18 @@ def test_sign_in_allows_five_attempts_a_minute_per_ip(app, client, moderator):
     codes = [sign_in(client, password="wrong password").status_code for _ in range(6)]
     assert codes == [401] * 5 + [429]
     assert client.get("/login").status_code == 200  # reading the form is not limited
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_each_password_form_has_its_own_limit(app, client, moderator):
+    """The forms share one limit's definition, not one count: five sign-ins spend none of
+    the forgotten-password form's five."""
+    assert [sign_in(client, password="wrong password").status_code for _ in range(6)][-1] == 429
+
+    def ask_for_reset():
+        token = csrf_token(client, "/forgot-password")
+        return client.post(
+            "/forgot-password", data={"csrf_token": token, "email": "nobody@example.org"}
+        )
+
+    assert [ask_for_reset().status_code for _ in range(6)] == [200] * 5 + [429]

@@ -30,6 +30,13 @@ def _password(label: str, message: str, id: str | None = None) -> PasswordField:
     return PasswordField(label, validators=[DataRequired(message), Length(max=1000)], id=id)
 
 
+def _email(message: str) -> EmailField:
+    """An address that must be one: whom to invite, whose password to reset."""
+    return EmailField(
+        "Email", filters=[clean_line], validators=[DataRequired(message), email_address]
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         "Email", filters=[clean_line], validators=[DataRequired("Enter your email.")]
@@ -40,11 +47,7 @@ class LoginForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[clean_line],
-        validators=[DataRequired("Enter the e-mail address to invite."), email_address],
-    )
+    email = _email("Enter the e-mail address to invite.")
     role = SelectField("Role", choices=ROLE_CHOICES, default=ModeratorRole.MODERATOR.value)
 
 
@@ -63,11 +66,7 @@ class JoinForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[clean_line],
-        validators=[DataRequired("Enter your e-mail address."), email_address],
-    )
+    email = _email("Enter your e-mail address.")
 
 
 class ResetPasswordForm(FlaskForm):

@@ -7,14 +7,15 @@ from werkzeug.wrappers import Response
 
 from forum.accounts import service
 from forum.accounts.forms import ForgotPasswordForm, ResetPasswordForm
-from forum.accounts.views import bp, password_rule_problem
+from forum.accounts.sessions import password_form_limit
+from forum.accounts.views import bp, open_link, password_rule_problem, spend_link
 from forum.errors import invalid_link
-from forum.extensions import db, limiter
-from forum.mail import read_token, send_soon, token_used, use_token
+from forum.extensions import db
+from forum.mail import send_soon
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+@password_form_limit
 def forgot_password() -> tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -28,11 +29,9 @@ def forgot_password() -> tuple[str, int]:
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+@password_form_limit
 def reset_password(token: str) -> Response | tuple[str, int]:
-    payload = read_token("reset", token, current_app.config["FORUM_RESET_LINK_AGE"])
-    if payload and token_used(payload):
-        return invalid_link(used=True)
+    payload = open_link("reset", token, current_app.config["FORUM_RESET_LINK_AGE"])
     account = service.account_for_reset(payload)
     if account is None:
         return invalid_link()
@@ -40,9 +39,7 @@ def reset_password(token: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         problem = password_rule_problem(account, form.password.data, form.confirm.data)
         if problem is None:
-            if not use_token(payload):
-                db.session.rollback()
-                return invalid_link(used=True)
+            spend_link(payload)
             service.set_new_password(account, form.password.data, reset=True)
             db.session.commit()
             send_soon(current_app._get_current_object())

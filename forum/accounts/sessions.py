@@ -13,7 +13,7 @@ from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from forum.extensions import db, login_manager
+from forum.extensions import db, limiter, login_manager
 from forum.models import Moderator, utcnow
 from forum.security import whole_number
 
@@ -25,6 +25,12 @@ SEEN_EVERY = 60  # seconds: note the last use at most this often, not on every r
 LOCK_AFTER_FAILURES = 10
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
+
+# Per IP, on each form that takes a password or a code: signing in, its code step, asking
+# for a reset link, resetting and joining the team. Each view counts on its own.
+password_form_limit = limiter.limit(
+    lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"]
+)
 
 
 def _now() -> float:

@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 from forum.accounts import service
 from forum.accounts.forms import InviteForm, JoinForm, RoleForm
 from forum.accounts.roles import admin_required
-from forum.accounts.sessions import begin_session
-from forum.accounts.views import bp, password_rule_problem
+from forum.accounts.sessions import begin_session, password_form_limit
+from forum.accounts.views import bp, open_link, password_rule_problem, spend_link
 from forum.errors import invalid_link
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.forms import EmptyForm
-from forum.mail import read_token, send_soon, token_used, use_token
+from forum.mail import send_soon
 from forum.models import Moderator, ModeratorRole
 from forum.moderation import bp as moderation_bp
 from forum.moderation.views import row_or_404
@@ -102,13 +102,10 @@ def sign_out(account_id: int) -> Response:
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FORUM_LOGIN_LIMIT"], methods=["POST"])
+@password_form_limit
 def join(token: str) -> Response | tuple[str, int]:
     """A GET only shows the form, so a mail scanner that opens the link cannot spend it."""
-    age = current_app.config["FORUM_INVITATION_AGE"]
-    signed = read_token("invite", token, age)
-    if signed and token_used(signed):
-        return invalid_link(used=True)
+    signed = open_link("invite", token, current_app.config["FORUM_INVITATION_AGE"])
     payload = service.read_invitation(signed)
     if payload is None:
         return invalid_link()
@@ -117,10 +114,8 @@ def join(token: str) -> Response | tuple[str, int]:
         problem = password_rule_problem(
             None, form.password.data, form.confirm.data, payload["email"], form.name.data
         )
-        if problem is None and not use_token(payload):
-            db.session.rollback()
-            return invalid_link(used=True)
         if problem is None:
+            spend_link(payload)
             account = service.join(payload, form.name.data, form.password.data)
             begin_session(account)
             db.session.commit()

@@ -1,8 +1,12 @@
-"""Each moderator's own account page: password, two-factor, recovery codes, sessions."""
+"""Each moderator's own account page (password, two-factor, recovery codes, sessions), and
+what the other account pages share: the password rule and the e-mailed single-use links."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,8 +20,10 @@ from forum.accounts.forms import (
 from forum.accounts.passwords import MIN_WITHOUT_TWO_FACTOR, password_problem, verify_password
 from forum.accounts.roles import signed_in_required
 from forum.accounts.sessions import count_failure
+from forum.errors import invalid_link
 from forum.extensions import db
 from forum.forms import EmptyForm
+from forum.mail import read_token, token_used, use_token
 from forum.models import Moderator
 from forum.moderation import bp as moderation_bp
 from forum.settings import current_settings
@@ -42,6 +48,23 @@ def password_rule_problem(
         email, name = account.email, account.name
     personal = (email, email.split("@")[0], name)
     return password_problem(password, two_factor, personal)
+
+
+def open_link(purpose: str, token: str, max_age: timedelta) -> dict[str, Any] | None:
+    """An e-mailed single-use link's payload, None if unknown or expired; a spent one ends
+    the request here with the "already used" page."""
+    payload = read_token(purpose, token, max_age)
+    if payload and token_used(payload):
+        abort(make_response(invalid_link(used=True)))
+    return payload
+
+
+def spend_link(payload: dict[str, Any]) -> None:
+    """Mark the link used (no commit); one spent meanwhile, by a request racing this one,
+    ends the request with the "already used" page and nothing stored."""
+    if not use_token(payload):
+        db.session.rollback()
+        abort(make_response(invalid_link(used=True)))
 
 
 def current_password_ok(form: ChangePasswordForm | CurrentPasswordForm) -> bool:

@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from forum.forms import BODY_MAX, URL_MAX, clean, clean_line, web_address
+from forum.forms import clean, clean_line, comment_text_field, web_address_field
 from forum.moderation.actions import REJECT_REASONS
 from forum.sanitize import normalize_text
 
@@ -49,10 +49,10 @@ BULK_ACTIONS = [
 ]
 
 
-class BulkModerationForm(FlaskForm):
+class BulkModerationForm(ActionForm):
+    """The queue's form for the ticked comments: the action, as the one-comment buttons say it."""
+
     action = SelectField("With the selected comments", choices=BULK_ACTIONS)
-    reason = SelectField("Reason for rejecting", choices=REJECT_CHOICES, default="other")
-    next = HiddenField()
 
 
 BLOCK_DURATIONS = [
@@ -122,13 +122,8 @@ CLOSE_AFTER_MAX_DAYS = 3650
 
 
 class EditCommentForm(FlaskForm):
-    body = TextAreaField(
-        "Comment",
-        filters=[clean],
-        validators=[
-            DataRequired("The comment cannot be empty; reject or delete it instead."),
-            Length(max=BODY_MAX, message=f"Please keep the text under {BODY_MAX:,} characters."),
-        ],
+    body = comment_text_field(
+        "Comment", "The comment cannot be empty; reject or delete it instead.", "the text"
     )
     reason = StringField(
         "Reason for the edit",
@@ -150,15 +145,7 @@ class NoteForm(FlaskForm):
             Length(max=NOTE_MAX, message=f"Please keep the note under {NOTE_MAX} characters.")
         ],
     )
-    note_url = URLField(
-        "Link for more (optional)",
-        filters=[clean_line],
-        validators=[
-            Optional(),
-            Length(max=URL_MAX, message="This web address is too long."),
-            web_address,
-        ],
-    )
+    note_url = web_address_field("Link for more (optional)")
     next = HiddenField()
 
     def validate_note_url(self, field: URLField) -> None:

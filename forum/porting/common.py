@@ -15,7 +15,7 @@ summary names the reason and the ids, so that nothing is dropped in silence.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -156,7 +156,7 @@ class Progress:
         """The import ended, well or not."""
 
 
-def count_records(records: Iterator[Record]) -> int:
+def count_records(records: Iterable[Record]) -> int:
     """Read a whole file once (checking it as a reader does) and count its comments."""
     return sum(
         1

@@ -18,7 +18,6 @@ from forum.porting.common import (
     Record,
     Skip,
     Summary,
-    count_records,
     file_error,
 )
 from forum.porting.fields import (
@@ -178,9 +177,7 @@ def import_disqus(
     path: Path, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
 ) -> Summary:
     """Import a Disqus export; a thread's comments go to the article its address names."""
-    progress = progress or Progress()
     reader = _Reader(path)
-    progress.checking(path)
-    total = count_records(reader.records(checking=True))  # the first pass; learns threads
     writer = CommentWriter(f"{path.name} (Disqus)", batch_size=batch_size, progress=progress)
-    return writer.write_counted(reader.records(), total)
+    # The first pass also learns every thread, as one may come after its posts.
+    return writer.write_checked(path, reader.records(checking=True), reader.records())

@@ -16,7 +16,6 @@ from forum.porting.common import (
     Progress,
     Record,
     Summary,
-    count_records,
 )
 from forum.porting.fields import (
     clean_body,
@@ -125,9 +124,6 @@ def import_isso(
     path: Path, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
 ) -> Summary:
     """Import an Isso database; likes and votes are not carried over."""
-    progress = progress or Progress()
     reader = _Reader(path)
-    progress.checking(path)
-    total = count_records(reader.records())  # the first pass: only reads
     writer = CommentWriter(f"{path.name} (Isso)", batch_size=batch_size, progress=progress)
-    return writer.write_counted(reader.records(), total)
+    return writer.write_checked(path, reader.records(), reader.records())

@@ -223,6 +223,12 @@ class _Reader:
             raise self.error(
                 None, f"not a WordPress export: there is no <wp:wxr_version>; {HOW_TO_EXPORT}"
             )
+        if self.comments_only and len(posts := self.posts_with_comments) > 1:
+            raise self.error(
+                None,
+                f"--comments-only takes the export of one post, and this file has comments on "
+                f"{len(posts)} posts (ids {', '.join(sorted(posts, key=int))})",
+            )
 
     def _article(self, item: _Item) -> Record:
         """The item's article, from the fields before its comments (WordPress writes them so)."""
@@ -337,26 +343,13 @@ def import_wordpress(
     With `comments_only` (an article's slug), the comments of the file's one post go onto
     that article and no article is created or changed.
     """
-    progress = progress or Progress()
     target = None
     if comments_only is not None:
         target = db.session.scalar(select(Article).where(Article.slug == comments_only))
         if target is None:
             raise PortingError(f"There is no article with the slug {comments_only!r}.")
     reader = _Reader(path, comments_only=target is not None)
-    progress.checking(path)
-    total = 0
-    for record in reader.records(checking=True):  # the first pass: a bad file writes nothing
-        total += not (isinstance(record, ArticleRecord) or getattr(record, "article", False))
-    posts = reader.posts_with_comments
-    if target is not None and len(posts) > 1:
-        raise file_error(
-            path,
-            None,
-            f"--comments-only takes the export of one post, and this file has comments on "
-            f"{len(posts)} posts (ids {', '.join(sorted(posts, key=int))})",
-        )
     writer = CommentWriter(
         f"{path.name} (WordPress)", target=target, batch_size=batch_size, progress=progress
     )
-    return writer.write_counted(reader.records(), total)
+    return writer.write_checked(path, reader.records(checking=True), reader.records())

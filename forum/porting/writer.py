@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import lazyload
@@ -30,6 +31,7 @@ from forum.porting.common import (
     Record,
     Skip,
     Summary,
+    count_records,
 )
 
 NOTE_DEEP = "replies nested deeper than 5 levels, shown at level 5"
@@ -93,8 +95,13 @@ class CommentWriter:
         self.deferred: list[tuple[int, int, str]] = []  # comment id, article id, parent's id
         self.touched: set[int] = set()
 
-    def write_counted(self, records: Iterable[Record], total: int) -> Summary:
-        """Write a file's records, its progress shown against `total` (from a first pass)."""
+    def write_checked(
+        self, path: Path, first_pass: Iterable[Record], records: Iterable[Record]
+    ) -> Summary:
+        """Read a file whole first (a bad one raises before anything is written) and count
+        its comments, then write `records`, the same file again, against that count."""
+        self.progress.checking(path)
+        total = count_records(first_pass)
         self.progress.start(total)
         try:
             return self.write(records)
