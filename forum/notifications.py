@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from forum.config import SITE_NAME
 from forum.extensions import db
@@ -190,7 +190,12 @@ def _moderators_to_mail() -> list[_Recipient]:
 
 _HELD = HeldNotice.__table__
 _NOTE_HELD = insert(_HELD)
-_TAKE_HELD = delete(_HELD).returning(_HELD.c.comment_id)
+_NOTED = select(_HELD.c.comment_id).order_by(_HELD.c.comment_id).limit(500)  # a round's most
+_TAKE_HELD = (
+    delete(_HELD)
+    .where(_HELD.c.comment_id.in_(bindparam("noted", expanding=True)))
+    .returning(_HELD.c.comment_id)
+)
 
 
 def held_for_review(comment: Comment) -> None:
@@ -204,13 +209,27 @@ def held_for_review(comment: Comment) -> None:
 def announce_held() -> int:
     """Tell each moderator, in one message, of the comments held since the last round that
     still wait (the usual notice for one, a list for a burst); returns messages queued.
-    Taking the notes is one DELETE … RETURNING, so two senders never tell the same one."""
-    taken = db.session.connection().execute(_TAKE_HELD).scalars().all()
-    if not taken:
+
+    The messages are written before the notes are taken, so that the write (which on SQLite
+    locks out every other writer, a post in another worker included) is short. Taking them
+    is one DELETE … RETURNING: where another sender took some first, ours tell of the rest.
+    """
+    noted = db.session.connection().execute(_NOTED).scalars().all()
+    if not noted:
         return 0
+    messages = _held_messages(noted)
+    taken = db.session.connection().execute(_TAKE_HELD, {"noted": noted}).scalars().all()
+    if len(taken) != len(noted):
+        messages = _held_messages(taken)
+    for message in messages:
+        add_to_outbox(*message)
+    return len(messages)
+
+
+def _held_messages(comment_ids: list[int]) -> list[Message]:
     waiting = db.session.scalars(
         select(Comment)
-        .where(Comment.id.in_(taken), Comment.status == CommentStatus.PENDING)
+        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
         .order_by(Comment.id)
     ).all()
     urgent = "[URGENT] " if any(comment.urgent for comment in waiting) else ""
@@ -220,34 +239,44 @@ def announce_held() -> int:
         opening = "A comment waits for review.\n\n"
     else:
         subject, opening = f"{len(waiting)} comments waiting for review", ""
-    return _tell_moderators(waiting, urgent + subject, opening, "held")
+    return _to_moderators(waiting, urgent + subject, opening, "held")
 
 
 def moderator_digest(pending: list[Comment]) -> int:
     """One message per moderator listing every comment that waits; returns messages queued."""
-    return _tell_moderators(pending, f"{len(pending)} comment(s) waiting for review", "", "digest")
+    subject = f"{len(pending)} comment(s) waiting for review"
+    messages = _to_moderators(pending, subject, "", "digest")
+    for message in messages:
+        add_to_outbox(*message)
+    return len(messages)
 
 
-def _tell_moderators(comments: list[Comment], subject: str, opening: str, kind: str) -> int:
-    """One message to each moderator who takes e-mail, summing up `comments`; returns
-    messages queued."""
+class Message(NamedTuple):
+    recipient: str
+    subject: str
+    body: str
+    kind: str
+
+
+def _to_moderators(comments: list[Comment], subject: str, opening: str, kind: str) -> list[Message]:
+    """One message to each moderator who takes e-mail, summing up `comments`."""
     if not comments:
-        return 0
-    moderators = _moderators_to_mail()
+        return []
     quoted = [(comment, _quote(comment)) for comment in comments[:MAX_LISTED]]
     more = len(comments) - len(quoted)
     rest = f"\n\n----\n\n…and {more} more in the queue." if more else ""
-    for moderator in moderators:
-        parts = [_held_summary(comment, quote, moderator) for comment, quote in quoted]
-        add_to_outbox(
+    queue = absolute_url("moderation.index")
+    return [
+        Message(
             moderator.email,
             subject,
             f"Hello {moderator.display_name},\n\n{opening}"
-            + "\n\n----\n\n".join(parts)
-            + f"{rest}\n\nThe queue: {absolute_url('moderation.index')}",
+            + "\n\n----\n\n".join(_held_summary(c, quote, moderator) for c, quote in quoted)
+            + f"{rest}\n\nThe queue: {queue}",
             kind,
         )
-    return len(moderators)
+        for moderator in _moderators_to_mail()
+    ]
 
 
 def subscription_confirmation(subscription: Subscription) -> None:

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
+from forum import notifications
 from forum.extensions import db
 from forum.mail import send_due
 from forum.models import (
     Comment,
     CommentStatus,
+    HeldNotice,
     MailOptOut,
     Moderator,
     OutboxMessage,
@@ -166,6 +168,25 @@ def test_a_burst_of_held_comments_is_one_message_that_lists_the_first_ones(
     assert text.count("> Burst ") == MAX_LISTED
     assert "…and 3 more in the queue." in text
     assert "/moderation" in text.rsplit("The queue: ", 1)[1]
+
+
+def test_a_sender_tells_only_of_the_notes_it_took(app, client, moderator, smtp, monkeypatch):
+    first = comment_id(post_comment(client, author_email="one@example.org", body="First one"))
+    post_comment(client, author_email="two@example.org", body="Second one")
+    compose = notifications._held_messages
+
+    def raced(comment_ids: list[int]) -> list:
+        messages = compose(comment_ids)
+        if len(comment_ids) == 2:  # meanwhile another worker's sender takes the first note
+            db.session.execute(sa_delete(HeldNotice).where(HeldNotice.comment_id == first))
+            db.session.commit()
+        return messages
+
+    monkeypatch.setattr(notifications, "_held_messages", raced)
+    drain(app)
+    (notice,) = smtp.to("mod@forum.test")
+    assert notice["Subject"].startswith("Comment waiting: ")
+    assert "> Second one" in body_of(notice) and "First one" not in body_of(notice)
 
 
 def test_digest_setting_sends_one_list_a_day_instead(app, client, mod_client, moderator, smtp):
