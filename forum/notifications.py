@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.orm import lazyload
 
 from forum.config import SITE_NAME
 from forum.extensions import db
@@ -231,6 +232,7 @@ def _held_messages(comment_ids: list[int]) -> list[Message]:
         select(Comment)
         .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
         .order_by(Comment.id)
+        .options(lazyload(Comment.experience))  # a notice does not show it
     ).all()
     urgent = "[URGENT] " if any(comment.urgent for comment in waiting) else ""
     if len(waiting) == 1:

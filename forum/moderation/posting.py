@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import metrics, notifications
 from forum.comment_text import TextSource, set_comment_text
@@ -81,6 +80,7 @@ def submit_comment(sub: Submission) -> Comment:
 
 _TABLE = Comment.__table__
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_COLUMN_KEYS = frozenset(c.key for c in _TABLE.columns)
 _SET_ROOT = update(_TABLE).where(_TABLE.c.id == bindparam("comment_id")).values(root_id=_TABLE.c.id)
 
 
@@ -90,16 +90,15 @@ def _store(comment: Comment) -> None:
     write, and the ORM's unit of work cost more than the statements themselves."""
     typed = {c.key: comment.__dict__[c.key] for c in _TABLE.columns if c.key in comment.__dict__}
     result = db.session.connection().execute(_INSERT, typed)
-    comment_id = result.scalar_one()
-    stored = result.last_inserted_params()  # with the columns' defaults filled in
+    comment.id = result.scalar_one()
+    written = result.last_inserted_params()  # with the columns' defaults filled in
+    for key in _COLUMN_KEYS.difference(typed, ["id"]):
+        setattr(comment, key, written.get(key))
     if comment.root_id is None:
-        db.session.connection().execute(_SET_ROOT, {"comment_id": comment_id})
-        stored["root_id"] = comment_id
-    stored["id"] = comment_id
-    for column in _TABLE.columns:
-        set_committed_value(comment, column.key, stored.get(column.key))
-    set_committed_value(comment, "experience", None)
-    make_transient_to_detached(comment)
+        db.session.connection().execute(_SET_ROOT, {"comment_id": comment.id})
+        comment.root_id = comment.id
+    comment.experience = None  # known to be none yet: setting one later loads nothing
+    make_transient_to_detached(comment)  # what is set counts as loaded, with no history
     db.session.add(comment)
 
 

@@ -10,6 +10,7 @@ Adding a rule is writing one function and listing it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,6 +179,7 @@ def many_links(sub: Submission) -> Decision | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # the lists change rarely, and every post is checked
 def _word_pattern(word: str) -> re.Pattern[str]:
     escaped = re.escape(word.strip())
     # Whole words for words; anywhere for fragments such as "buy-pills." or "203.0.113."
