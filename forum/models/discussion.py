@@ -85,6 +85,8 @@ class Comment(Base):
         # The queue, each tab newest first.
         Index("ix_comment_queue", "status", "created_at"),
         Index("ix_comment_author_email", "author_email", "created_at"),
+        # A returning author, found at once however many comments of theirs wait or are spam.
+        Index("ix_comment_author_status", "author_email", "status"),
         Index("ix_comment_ip", "ip", "created_at"),
         Index("uq_comment_external", "article_id", "external_id", unique=True),
         Index("ix_comment_digest", "article_id", "body_digest"),
