@@ -222,53 +222,52 @@ def returning_author(sub: Submission) -> Decision | None:
     return Decision(Verdict.PUBLISH, "Returning author with an approved comment")
 
 
-def _highlights(findings: list[safety.Finding]) -> tuple[Highlight, ...]:
-    return tuple((f.start, f.end, f.label) for f in findings)
-
-
-def _labels(findings: list[safety.Finding]) -> str:
-    return ", ".join(dict.fromkeys(f.label for f in findings))
+def _on_findings(
+    findings: list[safety.Finding], verdict: Verdict, reason: str, message: str = "", **more: bool
+) -> Decision | None:
+    """A detector's decision, or None if it found nothing; `{what}` in the reason and the
+    message becomes what it found ("chest pain, a seizure"), and each find is highlighted."""
+    if not findings:
+        return None
+    what = ", ".join(dict.fromkeys(f.label for f in findings))
+    return Decision(
+        verdict,
+        reason.format(what=what),
+        message.format(what=what),
+        highlights=tuple((f.start, f.end, f.label) for f in findings),
+        **more,
+    )
 
 
 def urgent_symptoms(sub: Submission) -> Decision | None:
     """Symptoms the article says need medical attention at once, happening now."""
-    findings = safety.find_urgent_symptoms(sub.body)
-    if not findings:
-        return None
-    return Decision(
+    return _on_findings(
+        safety.find_urgent_symptoms(sub.body),
         Verdict.HOLD,
-        f"Urgent: describes {_labels(findings)} happening now",
+        "Urgent: describes {what} happening now",
         urgent=True,
-        highlights=_highlights(findings),
     )
 
 
 def private_details(sub: Submission) -> Decision | None:
     """Phone numbers, addresses and the like: public once posted."""
-    findings = safety.find_private_details(sub.body)
-    if not findings:
-        return None
-    what = _labels(findings)
-    return Decision(
+    return _on_findings(
+        safety.find_private_details(sub.body),
         Verdict.CONFIRM,
-        f"Private details: {what} (the author chose to post anyway)",
-        f"Your comment seems to include {what}. Everything you post here is public.",
-        highlights=_highlights(findings),
+        "Private details: {what} (the author chose to post anyway)",
+        "Your comment seems to include {what}. Everything you post here is public.",
     )
 
 
 def medical_advice(sub: Submission) -> Decision | None:
     """Telling others what to do with their treatment, rather than sharing one's own."""
-    findings = safety.find_medical_advice(sub.body)
-    if not findings:
-        return None
-    return Decision(
+    return _on_findings(
+        safety.find_medical_advice(sub.body),
         Verdict.CONFIRM,
         "Tells others what to do with their treatment (the author chose to post anyway)",
         "Your comment seems to tell others what to do with their treatment. Every "
         "patient's treatment is different: could you put it as your own experience, "
         "such as “I stopped … after talking to my doctor”?",
-        highlights=_highlights(findings),
     )
 
 
