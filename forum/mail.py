@@ -154,7 +154,7 @@ def send_due(limit: int = 200) -> tuple[int, int]:
 
 
 LINGER_SECONDS = 10.0  # an idle sender thread waits this long for more mail, then ends
-ROUND_GAP = 0.2  # under load, a round at most this often: each takes what the posts queued
+ROUND_GAP = 1.0  # under load, a round at most this often: each takes what the posts queued
 
 
 @dataclass

@@ -228,20 +228,28 @@ def announce_held() -> int:
 
 
 def _held_messages(comment_ids: list[int]) -> list[Message]:
-    waiting = db.session.scalars(
+    # However many came in a round, only the listed ones are loaded: urgent ones first.
+    still_waiting = (Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+    listed = db.session.scalars(
         select(Comment)
-        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
-        .order_by(Comment.id)
+        .where(*still_waiting)
+        .order_by(Comment.urgent.desc(), Comment.id)
+        .limit(MAX_LISTED)
         .options(lazyload(Comment.experience))  # a notice does not show it
     ).all()
-    urgent = "[URGENT] " if any(comment.urgent for comment in waiting) else ""
-    if len(waiting) == 1:
-        (comment,) = waiting
+    if not listed:
+        return []
+    total = len(listed)
+    if total == MAX_LISTED:
+        total = db.session.scalar(select(func.count()).select_from(Comment).where(*still_waiting))
+    urgent = "[URGENT] " if listed[0].urgent else ""
+    if total == 1:
+        comment = listed[0]
         subject = f"Comment waiting: {comment.author_name} on {comment.article.short_title}"
         opening = "A comment waits for review.\n\n"
     else:
-        subject, opening = f"{len(waiting)} comments waiting for review", ""
-    return _to_moderators(waiting, urgent + subject, opening, "held")
+        subject, opening = f"{total} comments waiting for review", ""
+    return _to_moderators(listed, urgent + subject, opening, "held", total)
 
 
 def moderator_digest(pending: list[Comment]) -> int:
@@ -260,12 +268,15 @@ class Message(NamedTuple):
     kind: str
 
 
-def _to_moderators(comments: list[Comment], subject: str, opening: str, kind: str) -> list[Message]:
-    """One message to each moderator who takes e-mail, summing up `comments`."""
+def _to_moderators(
+    comments: list[Comment], subject: str, opening: str, kind: str, total: int | None = None
+) -> list[Message]:
+    """One message to each moderator who takes e-mail, listing the first of `comments` and
+    counting the rest (of `total` if only the first were loaded)."""
     if not comments:
         return []
     quoted = [(comment, _quote(comment)) for comment in comments[:MAX_LISTED]]
-    more = len(comments) - len(quoted)
+    more = (total or len(comments)) - len(quoted)
     rest = f"\n\n----\n\n…and {more} more in the queue." if more else ""
     queue = absolute_url("moderation.index")
     return [
