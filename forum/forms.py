@@ -127,6 +127,18 @@ def comment_text_field(
     )
 
 
+def required_line_field(label: str, required: str, limit: int, what: str) -> StringField:
+    """A required one-line text of at most `limit` characters, such as a moderator's reason."""
+    return StringField(
+        label,
+        filters=[clean_line],
+        validators=[
+            DataRequired(required),
+            Length(max=limit, message=f"Please keep {what} under {limit:,} characters."),
+        ],
+    )
+
+
 ROLE_LABELS = {
     AuthorRole.PATIENT.value: "Patient",
     AuthorRole.CAREGIVER.value: "Caregiver or family",

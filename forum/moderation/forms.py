@@ -18,7 +18,6 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -27,7 +26,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from forum.forms import clean, clean_line, comment_text_field, web_address_field
+from forum.forms import (
+    clean,
+    clean_line,
+    comment_text_field,
+    required_line_field,
+    web_address_field,
+)
 from forum.moderation.actions import REJECT_REASONS
 from forum.sanitize import normalize_text
 
@@ -102,16 +107,14 @@ class SettingsForm(FlaskForm):
         "Comments sent sooner than this many seconds after the form was served are spam (0: off)",
         validators=[InputRequired("Enter a number of seconds."), NumberRange(0, 120)],
     )
-    review_time = StringField(
+    review_time = required_line_field(
         "What people are told about when to expect a decision",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Say when people can expect a decision."),
-            Length(max=200, message="Please keep it under 200 characters."),
-        ],
+        "Say when people can expect a decision.",
+        200,
+        "it",
     )
     moderator_digest = BooleanField(
-        "Send moderators one e-mail a day listing waiting comments, instead of one each"
+        "Send moderators one e-mail a day listing waiting comments, instead of as they come"
     )
     two_factor_required = BooleanField("Two-factor required for everyone")
     submit = SubmitField("Save settings")
@@ -125,13 +128,11 @@ class EditCommentForm(FlaskForm):
     body = comment_text_field(
         "Comment", "The comment cannot be empty; reject or delete it instead.", "the text"
     )
-    reason = StringField(
+    reason = required_line_field(
         "Reason for the edit",
-        filters=[clean_line],
-        validators=[
-            DataRequired("Say why you edited it, for the moderators' record."),
-            Length(max=300, message="Please keep the reason under 300 characters."),
-        ],
+        "Say why you edited it, for the moderators' record.",
+        300,
+        "the reason",
     )
     next = HiddenField()
     submit = SubmitField("Save the edit")
