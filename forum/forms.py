@@ -7,6 +7,7 @@ The moderators' forms are in forum/moderation/forms.py, the accounts' in forum/a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -117,21 +119,20 @@ def comment_text_field(
     label: str, required: str = "Please write your comment.", what: str = "your comment"
 ) -> TextAreaField:
     """A comment's text, as its author writes or edits it (and a moderator edits it)."""
-    return TextAreaField(
-        label,
-        filters=[clean],
-        validators=[
-            DataRequired(required),
-            Length(max=BODY_MAX, message=f"Please keep {what} under {BODY_MAX:,} characters."),
-        ],
-    )
+    return _required_text(TextAreaField, label, clean, required, BODY_MAX, what)
 
 
 def required_line_field(label: str, required: str, limit: int, what: str) -> StringField:
     """A required one-line text of at most `limit` characters, such as a moderator's reason."""
-    return StringField(
+    return _required_text(StringField, label, clean_line, required, limit, what)
+
+
+def _required_text(
+    kind: type[Field], label: str, cleaner: Callable, required: str, limit: int, what: str
+) -> Field:
+    return kind(
         label,
-        filters=[clean_line],
+        filters=[cleaner],
         validators=[
             DataRequired(required),
             Length(max=limit, message=f"Please keep {what} under {limit:,} characters."),
