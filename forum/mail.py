@@ -125,8 +125,12 @@ def send_due(limit: int = 200) -> tuple[int, int]:
     returns (sent, failed). Claims a batch at a time and commits what happened to it after
     the batch: two transactions a batch, not two a message."""
     for compose in _composers:
-        compose()
-    db.session.commit()
+        try:
+            compose()
+            db.session.commit()
+        except Exception:  # what is composed later is no reason to hold back what is due
+            db.session.rollback()
+            log.exception("Composing %s failed", compose.__name__)
     sent = failed = 0
     while sent + failed < limit:
         now = utcnow()

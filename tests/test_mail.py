@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from forum import notifications
 from forum.extensions import db
-from forum.mail import send_due
+from forum.mail import queue_message, send_due
 from forum.models import (
     Comment,
     CommentStatus,
@@ -187,6 +187,27 @@ def test_a_sender_tells_only_of_the_notes_it_took(app, client, moderator, smtp, 
     (notice,) = smtp.to("mod@forum.test")
     assert notice["Subject"].startswith("Comment waiting: ")
     assert "> Second one" in body_of(notice) and "First one" not in body_of(notice)
+
+
+def test_a_notice_that_fails_to_compose_holds_back_no_other_mail(
+    app, client, moderator, smtp, monkeypatch
+):
+    post_comment(client, author_email="held@example.org", body="Told later")
+    with app.app_context():
+        queue_message("reader@example.org", "Your link", "A link.", "manage", requested=True)
+        db.session.commit()
+
+    def broken(comment_ids: list[int]) -> list:
+        raise RuntimeError("no template")
+
+    monkeypatch.setattr(notifications, "_held_messages", broken)
+    drain(app)
+    assert [m["Subject"] for m in smtp.to("reader@example.org")] == ["Your link"]
+    assert smtp.to("mod@forum.test") == []
+    monkeypatch.undo()
+    drain(app)  # the note was kept: the next round tells of it
+    (notice,) = smtp.to("mod@forum.test")
+    assert "> Told later" in body_of(notice)
 
 
 def test_digest_setting_sends_one_list_a_day_instead(app, client, mod_client, moderator, smtp):
