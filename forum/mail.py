@@ -170,6 +170,7 @@ class _Sender:
     lock: threading.Lock = field(default_factory=threading.Lock)
     wanted: threading.Event = field(default_factory=threading.Event)
     idle: threading.Event = field(default_factory=threading.Event)
+    hurry: threading.Event = field(default_factory=threading.Event)  # no gap: shutting down
     thread: threading.Thread | None = None
     base_url: str | None = None  # the host the last request came to, for links in notices
 
@@ -195,10 +196,17 @@ def send_soon(app: Flask) -> None:
 
 
 def wait_for_sender(app: Flask, timeout: float = 30) -> bool:
-    """Wait until the background sender of `app` (if any) is idle; False on timeout.
-    For a clean shutdown (and tests), so that no connection is left checked out."""
+    """Send what waits now, without the gap between rounds, and wait until the background
+    sender of `app` (if any) is idle; False on timeout. For a clean shutdown (and tests),
+    so that no message waits and no connection is left checked out."""
     sender = app.extensions.get("forum_mail_sender")
-    return sender is None or sender.idle.wait(timeout)
+    if sender is None:
+        return True
+    sender.hurry.set()
+    try:
+        return sender.idle.wait(timeout)
+    finally:
+        sender.hurry.clear()
 
 
 def _send_rounds(app: Flask, sender: _Sender) -> None:
@@ -211,7 +219,7 @@ def _send_rounds(app: Flask, sender: _Sender) -> None:
                     return
         # Posts in quick succession: one round (two commits) for all of their messages,
         # rather than rounds that contend with the posts for the GIL and the write lock.
-        time.sleep(max(0.0, last + ROUND_GAP - time.monotonic()))
+        sender.hurry.wait(max(0.0, last + ROUND_GAP - time.monotonic()))
         sender.wanted.clear()
         with link_context(app, sender.base_url):
             try:
