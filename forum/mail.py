@@ -217,7 +217,7 @@ def _send_rounds(app: Flask, sender: _Sender) -> None:
                 if not sender.wanted.is_set():
                     sender.thread = None
                     return
-        # Posts in quick succession: one round (two commits) for all of their messages,
+        # Posts in quick succession: one round (a few commits) for all of their messages,
         # rather than rounds that contend with the posts for the GIL and the write lock.
         sender.hurry.wait(max(0.0, last + ROUND_GAP - time.monotonic()))
         sender.wanted.clear()
