@@ -292,6 +292,9 @@ READ_OUT_AND_FOREIGN = [
     ("my ABHA number is 12-3456-7890-1234", "record_number", "12-3456-7890-1234"),
     ("prior auth number PA20240012", "record_number", "PA20240012"),
     ("appelez-moi au 06 12 34 56 78", "phone", "06 12 34 56 78"),
+    # German, after the twelfth blind round: "geb." for geboren, the insurance number.
+    ("Geb. 17.02.1969, SLE seit 2001", "date_of_birth", "17.02.1969"),
+    ("Meine Versichertennummer ist K204816397, und", "record_number", "K204816397"),
 ]  # fmt: skip
 # Written for these tests after the fifth blind round: record names from many countries
 # with words or a pause before the number, birth dates spaced out or on foreign forms,

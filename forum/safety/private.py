@@ -184,7 +184,7 @@ _DOB_CUE = (
     r"date\s+de\s+naissance|geburtsdatum|data\s+di\s+nascita|data\s+de\s+nascimento)"
 )
 _DOB = re.compile(
-    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geboren(?:\s+am)?)"
+    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geb(?:oren|\.)(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     # "born in '76, on the 12th of May": the year may come first.
     r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+in\s+'?(?:19|20)?[0-9]{2},?)?"
@@ -200,10 +200,10 @@ _RECORD = re.compile(
     rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
     # Words between the name and the number end in a verb or a pause: "MRN on the board
     # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
-    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
+    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|ist|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
-    r"(?:(?:is|was)\b[\s:#.=-]{0,4})?"
+    r"(?:(?:is|ist|was)\b[\s:#.=-]{0,4})?"
     r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/.][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"

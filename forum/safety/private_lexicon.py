@@ -61,7 +61,7 @@ RECORD_CUE = (
     r"(?:specimen|accession|rx|prescription|trial|policy)\b|"
     # Identity numbers clinics and insurers ask for: "passport number", "Aadhaar", "my SIN".
     r"(?:passport|a?adh?aa?r|abha|uhid|personnummer|(?-i:PAN|SIN|TFN|ITIN|IRD|BSN|UID)|"
-    r"carte\s+vitale|care\s?card|ramq|codice\s+fiscale|(?-i:DNI|NIE|CPR|AMKA|PESEL|AHV)|"
+    r"carte\s+vitale|care\s?card|ramq|codice\s+fiscale|versicherten-?nummer|versicherungsnummer|(?-i:DNI|NIE|CPR|AMKA|PESEL|AHV)|"
     r"driv(?:ing|er'?s)\s+licen[cs]e|national\s+(?:id(?:entity)?|insurance)|voter\s+id|"
     r"tax\s+(?:file|id|identification)|ration\s+card|prior\s+auth(?:ori[sz]ation)?|"
     # Identity and health-insurance numbers across Asia, Africa and the Americas.
