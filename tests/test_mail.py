@@ -112,13 +112,18 @@ def test_moderators_get_a_held_comment_with_single_use_links(app, client, modera
     assert browser.get(approve).status_code == 410
 
 
-def test_a_held_comment_is_told_to_active_moderators_who_take_e_mail(app, client, moderator, smtp):
-    add_moderator(app, email="quiet@forum.test")
+def _add_moderators_not_to_mail(app, quiet: str) -> None:
+    """Two moderators who get no notice: `quiet` opted out of e-mail, gone@ is inactive."""
+    add_moderator(app, email=quiet)
     gone = add_moderator(app, email="gone@forum.test")
     with app.app_context():
         db.session.add(MailOptOut(email="quiet@forum.test"))
         db.session.get(Moderator, gone).active = False
         db.session.commit()
+
+
+def test_a_held_comment_is_told_to_active_moderators_who_take_e_mail(app, client, moderator, smtp):
+    _add_moderators_not_to_mail(app, quiet="quiet@forum.test")
     post_comment(client, author_email="held@example.org", body="Please check")
     drain(app)
     assert [m["Subject"] for m in smtp.to("mod@forum.test")] == [
@@ -128,12 +133,7 @@ def test_a_held_comment_is_told_to_active_moderators_who_take_e_mail(app, client
 
 
 def test_the_digest_goes_to_the_same_moderators_and_counts_what_it_sent(app, client, moderator):
-    add_moderator(app, email="Quiet@Forum.test")  # an address typed in mixed case
-    gone = add_moderator(app, email="gone@forum.test")
-    with app.app_context():
-        db.session.add(MailOptOut(email="quiet@forum.test"))
-        db.session.get(Moderator, gone).active = False
-        db.session.commit()
+    _add_moderators_not_to_mail(app, quiet="Quiet@Forum.test")  # typed in mixed case
     post_comment(client, author_email="held@example.org", body="Please check")
     with app.test_request_context():  # the digest's links are absolute URLs
         db.session.execute(sa_delete(OutboxMessage))
