@@ -17,9 +17,9 @@ from forum.extensions import db
 from forum.housekeeping import purge
 from forum.links import link_context
 from forum.mail import send_due
-from forum.models import Comment, CommentStatus, ModerationAction, Moderator, ModeratorRole
+from forum.models import ModerationAction, Moderator, ModeratorRole
 from forum.moderation.actions import log_event
-from forum.notifications import moderator_digest
+from forum.notifications import moderator_digest, waiting_comments
 from forum.porting.commands import COMMANDS as PORTING_COMMANDS
 
 forum_cli = AppGroup("forum", help="Manage the forum's content and moderators.")
@@ -143,15 +143,11 @@ def send_mail_command() -> None:
 @forum_cli.command("send-digest")
 def send_digest_command() -> None:
     """E-mail moderators one list of the comments that wait (run it daily from cron)."""
-    pending = db.session.scalars(
-        select(Comment)
-        .where(Comment.status == CommentStatus.PENDING)
-        .order_by(Comment.urgent.desc(), Comment.created_at)
-    ).all()
+    listed, total = waiting_comments()  # not every waiting comment: the ones it lists
     with link_context(current_app._get_current_object()):
-        queued = moderator_digest(list(pending))
+        queued = moderator_digest(listed, total)
         db.session.commit()
-    click.echo(f"{len(pending)} comment(s) waiting; {queued} digest(s) queued")
+    click.echo(f"{total} comment(s) waiting; {queued} digest(s) queued")
 
 
 @forum_cli.command("purge")

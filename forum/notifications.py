@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select
 from sqlalchemy.orm import lazyload
 
 from forum.config import SITE_NAME
@@ -227,21 +227,27 @@ def announce_held() -> int:
     return len(messages)
 
 
-def _held_messages(comment_ids: list[int]) -> list[Message]:
-    # However many came in a round, only the listed ones are loaded: urgent ones first.
-    still_waiting = (Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+def waiting_comments(*where: ColumnElement[bool]) -> tuple[list[Comment], int]:
+    """The pending comments that meet `where`: the first MAX_LISTED a message lists (urgent
+    first, oldest first), loaded, and how many there are in all, counted."""
+    waiting = (Comment.status == CommentStatus.PENDING, *where)
     listed = db.session.scalars(
         select(Comment)
-        .where(*still_waiting)
+        .where(*waiting)
         .order_by(Comment.urgent.desc(), Comment.id)
         .limit(MAX_LISTED)
         .options(lazyload(Comment.experience))  # a notice does not show it
     ).all()
-    if not listed:
-        return []
     total = len(listed)
     if total == MAX_LISTED:
-        total = db.session.scalar(select(func.count()).select_from(Comment).where(*still_waiting))
+        total = db.session.scalar(select(func.count()).select_from(Comment).where(*waiting))
+    return list(listed), total
+
+
+def _held_messages(comment_ids: list[int]) -> list[Message]:
+    listed, total = waiting_comments(Comment.id.in_(comment_ids))
+    if not listed:
+        return []
     urgent = "[URGENT] " if listed[0].urgent else ""
     if total == 1:
         comment = listed[0]
@@ -252,10 +258,11 @@ def _held_messages(comment_ids: list[int]) -> list[Message]:
     return _to_moderators(listed, urgent + subject, opening, "held", total)
 
 
-def moderator_digest(pending: list[Comment]) -> int:
-    """One message per moderator listing every comment that waits; returns messages queued."""
-    subject = f"{len(pending)} comment(s) waiting for review"
-    messages = _to_moderators(pending, subject, "", "digest")
+def moderator_digest(pending: list[Comment], total: int | None = None) -> int:
+    """One message per moderator listing the comments that wait (`total` of them, if only
+    the first are given); returns messages queued."""
+    subject = f"{total or len(pending)} comment(s) waiting for review"
+    messages = _to_moderators(pending, subject, "", "digest", total)
     for message in messages:
         add_to_outbox(*message)
     return len(messages)
