@@ -53,6 +53,17 @@ def static_version(endpoint: str, values: dict[str, Any]) -> None:
         return  # no such file: the address 404s as it would without the version
 
 
+# Constants the templates use, each defined once in Python and taken from here.
+TEMPLATE_CONSTANTS = {
+    "role_labels": ROLE_LABELS,
+    "conditions": CONDITIONS,
+    "side_effects": SIDE_EFFECTS,
+    "urgent_message": URGENT_MESSAGE,
+    "honeypot_field": HONEYPOT_FIELD,
+    "site_name": SITE_NAME,
+}
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(static_version)
     app.add_template_filter(human_date)
@@ -62,11 +73,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(plain_excerpt)
     app.add_template_filter(describe, "describe_experience")
     app.add_template_filter(identicon, "avatar")
-    app.jinja_env.globals.update(
-        role_labels=ROLE_LABELS,
-        conditions=CONDITIONS,
-        side_effects=SIDE_EFFECTS,
-        urgent_message=URGENT_MESSAGE,
-        honeypot_field=HONEYPOT_FIELD,
-        site_name=SITE_NAME,
-    )
+    app.jinja_env.globals.update(TEMPLATE_CONSTANTS)

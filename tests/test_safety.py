@@ -18,6 +18,7 @@ from forum.safety import (
     find_urgent_symptoms,
     learned,
 )
+from forum.safety.frames import FRAMES, load_frames
 from forum.safety.signs import LEXICON
 from forum.safety.text import folded, may_match, required_words
 from forum.safety.urgent import learned_findings, rule_findings
@@ -691,3 +692,16 @@ def test_the_lexicon_is_skipped_only_where_it_would_find_nothing() -> None:
     for kind, _, pattern, words in LEXICON.entries:
         for text in texts:
             assert may_match(words, folded(text)) or not pattern.search(text), kind
+
+
+def test_every_frame_in_frames_toml_belongs_to_a_sign(tmp_path: Path) -> None:
+    kinds = {kind for kind, _, _, _ in LEXICON.entries}
+    assert FRAMES and set(FRAMES) <= kinds
+    # A table read from the file: either way round, within its gap, not across a clause.
+    (tmp_path / "frames.toml").write_text(
+        "[chest_pain]\nparts = ['ribs?']\nstates = [\"can't\", 'kill\\w*']\ngap = 10\n"
+    )
+    frame = re.compile("(?i)" + load_frames(tmp_path / "frames.toml")["chest_pain"])
+    assert frame.search("my RIBS are killing me") and frame.search("killing my ribs")
+    assert not frame.search("my ribs, which were killing me")
+    assert not frame.search("my ribs are fine now, apart from the killing tiredness")

@@ -55,29 +55,28 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
-class JoinForm(FlaskForm):
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice: a reset from an e-mailed link, and the base of the others."""
+
+    password = _password("New password", "Choose a new password.")
+    confirm = _password("The same password again", "Type the password again.")
+
+
+class JoinForm(NewPasswordForm):
     name = StringField(
         "Your name, as other moderators see it",
         filters=[clean_line, plain_name],  # it goes into e-mails, as commenters' names do
         validators=[DataRequired("Enter your name."), Length(max=80)],
     )
     password = _password("Choose a password", "Choose a password.")
-    confirm = _password("The same password again", "Type the password again.")
 
 
 class ForgotPasswordForm(FlaskForm):
     email = _email("Enter your e-mail address.")
 
 
-class ResetPasswordForm(FlaskForm):
-    password = _password("New password", "Choose a new password.")
-    confirm = _password("The same password again", "Type the password again.")
-
-
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(NewPasswordForm):
     current = _password("Current password", "Enter your current password.")
-    password = _password("New password", "Choose a new password.")
-    confirm = _password("The same password again", "Type the password again.")
 
 
 class CurrentPasswordForm(FlaskForm):

@@ -85,9 +85,9 @@ def join(payload: dict[str, Any], name: str, password: str) -> Moderator:
     return account
 
 
-def read_invitation(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+def read_invitation(payload: dict[str, Any]) -> dict[str, Any] | None:
     """The payload if it names an address without an account yet and a known role."""
-    if not payload or payload.get("role") not in {r.value for r in ModeratorRole}:
+    if payload.get("role") not in {r.value for r in ModeratorRole}:
         return None
     if not isinstance(payload.get("email"), str) or find_account(payload["email"]):
         return None
@@ -164,8 +164,9 @@ def _reset_mail_sent_lately(account: Moderator) -> bool:
     )
 
 
-def account_for_reset(payload: dict[str, Any] | None) -> Moderator | None:
-    account = db.session.get(Moderator, payload.get("id", 0)) if payload else None
+def account_for_reset(payload: dict[str, Any]) -> Moderator | None:
+    """The account a reset link was sent for, if its password is still the one it had then."""
+    account = db.session.get(Moderator, payload.get("id", 0))
     if account is None or not account.active or payload.get("pw") != _password_fingerprint(account):
         return None
     return account

@@ -11,8 +11,7 @@ from forum.accounts import service
 from forum.accounts.forms import InviteForm, JoinForm, RoleForm
 from forum.accounts.roles import admin_required
 from forum.accounts.sessions import begin_session, password_form_limit
-from forum.accounts.views import bp, open_link, password_rule_problem, spend_link
-from forum.errors import invalid_link
+from forum.accounts.views import bp, new_password_ok, open_link, spend_link
 from forum.extensions import db
 from forum.forms import EmptyForm
 from forum.mail import send_soon
@@ -21,7 +20,10 @@ from forum.moderation import bp as moderation_bp
 from forum.moderation.views import row_or_404
 
 
-def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tuple[str, int]:
+@moderation_bp.get("/team")
+@admin_required
+def team(status: int = 200, invite_form: InviteForm | None = None) -> tuple[str, int]:
+    """Also shown again by the forms on it, with what was typed and why it was refused."""
     accounts = db.session.scalars(select(Moderator).order_by(Moderator.email)).all()
     role_forms = {m.id: RoleForm(formdata=None, role=m.role.value) for m in accounts}
     html = render_template(
@@ -34,21 +36,15 @@ def _team_page(status: int = 200, invite_form: InviteForm | None = None) -> tupl
     return html, status
 
 
-@moderation_bp.get("/team")
-@admin_required
-def team() -> tuple[str, int]:
-    return _team_page()
-
-
 @moderation_bp.post("/team/invite")
 @admin_required
 def invite() -> Response | tuple[str, int]:
     form = InviteForm()
     if not form.validate_on_submit():
-        return _team_page(422, form)
+        return team(422, form)
     if service.find_account(form.email.data):
         form.email.errors.append("This address already has an account on the team.")
-        return _team_page(422, form)
+        return team(422, form)
     service.invite(current_user, form.email.data, ModeratorRole(form.role.data))
     db.session.commit()
     send_soon(current_app._get_current_object())
@@ -105,23 +101,15 @@ def sign_out(account_id: int) -> Response:
 @password_form_limit
 def join(token: str) -> Response | tuple[str, int]:
     """A GET only shows the form, so a mail scanner that opens the link cannot spend it."""
-    signed = open_link("invite", token, current_app.config["FORUM_INVITATION_AGE"])
-    payload = service.read_invitation(signed)
-    if payload is None:
-        return invalid_link()
+    payload, _ = open_link("invite", token, service.read_invitation)
     form = JoinForm()
-    if form.validate_on_submit():
-        problem = password_rule_problem(
-            None, form.password.data, form.confirm.data, payload["email"], form.name.data
-        )
-        if problem is None:
-            spend_link(payload)
-            account = service.join(payload, form.name.data, form.password.data)
-            begin_session(account)
-            db.session.commit()
-            flash("Welcome to the team.", "success")
-            return redirect(url_for("moderation.index"))
-        form.password.errors.append(problem)
+    if form.validate_on_submit() and new_password_ok(form, None, payload["email"], form.name.data):
+        spend_link(payload)
+        account = service.join(payload, form.name.data, form.password.data)
+        begin_session(account)
+        db.session.commit()
+        flash("Welcome to the team.", "success")
+        return redirect(url_for("moderation.index"))
     status = 422 if request.method == "POST" else 200
     html = render_template("accounts/join.html", form=form, email=payload["email"], token=token)
     return html, status

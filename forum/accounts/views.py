@@ -3,10 +3,19 @@ what the other account pages share: the password rule and the e-mailed single-us
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +23,7 @@ from forum.accounts import service, twofactor
 from forum.accounts.forms import (
     ChangePasswordForm,
     CurrentPasswordForm,
+    NewPasswordForm,
     TwoFactorRemoveForm,
     TwoFactorSetupForm,
 )
@@ -29,34 +39,49 @@ from forum.moderation import bp as moderation_bp
 from forum.settings import current_settings
 
 bp = Blueprint("accounts", __name__)
+T = TypeVar("T")
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 - a message
 
 
-def password_rule_problem(
-    account: Moderator | None, password: str, confirm: str, email: str = "", name: str = ""
-) -> str | None:
-    """Why a new password is refused; the shorter minimum applies with two-factor on (or
-    about to be, when it is required for everyone). `email` and `name`: of an account
-    not made yet."""
-    if password != confirm:
-        return "The two passwords differ. Type the same password twice."
+def new_password_ok(
+    form: NewPasswordForm, account: Moderator | None, email: str = "", name: str = ""
+) -> bool:
+    """Whether the form's new password may be used; if not, why is put on its field. The
+    shorter minimum applies with two-factor on (or about to be, when it is required for
+    everyone). `email` and `name`: of an account not made yet."""
+    if form.password.data != form.confirm.data:
+        form.password.errors.append("The two passwords differ. Type the same password twice.")
+        return False
     two_factor = current_settings().two_factor_required or bool(
         account and account.two_factor_enabled
     )
     if account is not None:
         email, name = account.email, account.name
     personal = (email, email.split("@")[0], name)
-    return password_problem(password, two_factor, personal)
+    problem = password_problem(form.password.data, two_factor, personal)
+    if problem is not None:
+        form.password.errors.append(problem)
+    return problem is None
 
 
-def open_link(purpose: str, token: str, max_age: timedelta) -> dict[str, Any] | None:
-    """An e-mailed single-use link's payload, None if unknown or expired; a spent one ends
-    the request here with the "already used" page."""
-    payload = read_token(purpose, token, max_age)
+# Each kind of e-mailed link, and the setting that says how long it works.
+LINK_AGES = {"reset": "FORUM_RESET_LINK_AGE", "invite": "FORUM_INVITATION_AGE"}
+
+
+def open_link(
+    purpose: str, token: str, read: Callable[[dict[str, Any]], T | None]
+) -> tuple[dict[str, Any], T]:
+    """An e-mailed single-use link's payload, and what `read` makes of it (the account, the
+    invitation). A link that is unknown, expired, spent, or that `read` refuses ends the
+    request here with the page that says so."""
+    payload = read_token(purpose, token, current_app.config[LINK_AGES[purpose]])
     if payload and token_used(payload):
         abort(make_response(invalid_link(used=True)))
-    return payload
+    found = read(payload) if payload else None
+    if payload is None or found is None:
+        abort(make_response(invalid_link()))
+    return payload, found
 
 
 def spend_link(payload: dict[str, Any]) -> None:
@@ -78,7 +103,10 @@ def current_password_ok(form: ChangePasswordForm | CurrentPasswordForm) -> bool:
     return False
 
 
-def _page(status: int = 200, **forms: object) -> tuple[str, int]:
+@moderation_bp.get("/account")
+@signed_in_required
+def account(status: int = 200, **forms: object) -> tuple[str, int]:
+    """Also shown again by the forms on it, with what was typed and why it was refused."""
     shown = {
         "password_form": ChangePasswordForm(formdata=None),
         "remove_form": TwoFactorRemoveForm(formdata=None),
@@ -94,25 +122,20 @@ def _page(status: int = 200, **forms: object) -> tuple[str, int]:
     return html, status
 
 
-@moderation_bp.get("/account")
-@signed_in_required
-def account() -> tuple[str, int]:
-    return _page()
-
-
 @moderation_bp.post("/account/password")
 @signed_in_required
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
-    if form.validate_on_submit() and current_password_ok(form):
-        problem = password_rule_problem(current_user, form.password.data, form.confirm.data)
-        if problem is None:
-            service.set_new_password(current_user, form.password.data, reset=False)
-            db.session.commit()
-            flash("Your password is changed. Every other session is signed out.", "success")
-            return redirect(url_for("moderation.account"))
-        form.password.errors.append(problem)
-    return _page(422, password_form=form)
+    if (
+        form.validate_on_submit()
+        and current_password_ok(form)
+        and new_password_ok(form, current_user)
+    ):
+        service.set_new_password(current_user, form.password.data, reset=False)
+        db.session.commit()
+        flash("Your password is changed. Every other session is signed out.", "success")
+        return redirect(url_for("moderation.account"))
+    return account(422, password_form=form)
 
 
 @moderation_bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -171,7 +194,7 @@ def remove_two_factor() -> Response | tuple[str, int]:
             count_failure(current_user)  # a wrong code counts, as at sign-in
             db.session.commit()
             form.code.errors.append("That code does not match.")
-    return _page(422, remove_form=form)
+    return account(422, remove_form=form)
 
 
 @moderation_bp.post("/account/recovery-codes")
@@ -184,7 +207,7 @@ def recovery_codes() -> Response | tuple[str, int]:
         codes = service.new_recovery_codes(current_user)
         db.session.commit()
         return _show_codes(codes, first=False)
-    return _page(422, codes_form=form)
+    return account(422, codes_form=form)
 
 
 @moderation_bp.post("/account/sign-out-everywhere")

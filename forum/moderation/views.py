@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from forum.accounts.roles import admin_required, moderator_required
 from forum.extensions import db
-from forum.forms import ROLE_LABELS, URL_MAX, EmptyForm
+from forum.forms import ROLE_LABELS, URL_MAX
 from forum.models import (
     AuthorRole,
     Block,
@@ -98,10 +98,25 @@ def index() -> str:
     )
 
 
-def _back(target: str | None, default: str | None = None) -> Response:
+def _back(default: str | None = None) -> Response:
+    """To the page the moderator acted from (the form's `next`), if it is one of ours."""
+    target = request.form.get("next")
     return redirect(
         target if is_safe_local_path(target) else default or url_for("moderation.index")
     )
+
+
+def _done(message: str) -> Response:
+    """Store what an action on the queue did, say so, and go back."""
+    db.session.commit()
+    flash(message, "success")
+    return _back()
+
+
+def _refused(message: str) -> Response:
+    """Say why an action on the queue was not done, and go back."""
+    flash(message, "error")
+    return _back()
 
 
 def row_or_404(model: type[Row], row_id: int) -> Row:
@@ -144,9 +159,7 @@ def act(comment_id: int, action: str) -> Response:
     form.validate()  # CSRF was checked before the view; an unknown reason becomes "other"
     comment = _comment_or_404(comment_id)
     moderate(comment, action, current_user, reason_code=form.reason.data)
-    db.session.commit()
-    flash(f"Comment by {comment.author_name} {DONE[action]}.", "success")
-    return _back(form.next.data)
+    return _done(f"Comment by {comment.author_name} {DONE[action]}.")
 
 
 @bp.post("/bulk")
@@ -154,33 +167,25 @@ def act(comment_id: int, action: str) -> Response:
 def bulk() -> Response:
     form = BulkModerationForm()
     if not form.validate_on_submit():
-        flash("Choose an action for the selected comments.", "error")
-        return _back(form.next.data)
+        return _refused("Choose an action for the selected comments.")
     ids = [i for i in map(whole_number, request.form.getlist("ids")) if i is not None]
     if not ids:
-        flash("Select at least one comment first.", "error")
-        return _back(form.next.data)
+        return _refused("Select at least one comment first.")
     comments = queries.comments_by_id(ids)
     for comment in comments:
         moderate(comment, form.action.data, current_user, reason_code=form.reason.data)
-    db.session.commit()
-    flash(f"{len(comments)} comment(s) {DONE[form.action.data]}.", "success")
-    return _back(form.next.data)
+    return _done(f"{len(comments)} comment(s) {DONE[form.action.data]}.")
 
 
 @bp.post("/comments/<id:comment_id>/dismiss-reports")
 @moderator_required
 def dismiss(comment_id: int) -> Response:
-    form = EmptyForm()
     comment = _comment_or_404(comment_id)
     event = dismiss_reports(comment, current_user)
-    db.session.commit()
     if event is None:
-        flash(f"The comment by {comment.author_name} has no open reports.", "success")
-    else:
-        again = " and published it again" if event.to_status is CommentStatus.APPROVED else ""
-        flash(f"Dismissed the reports of the comment by {comment.author_name}{again}.", "success")
-    return _back(form.next.data)
+        return _done(f"The comment by {comment.author_name} has no open reports.")
+    again = " and published it again" if event.to_status is CommentStatus.APPROVED else ""
+    return _done(f"Dismissed the reports of the comment by {comment.author_name}{again}.")
 
 
 @bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
@@ -197,7 +202,7 @@ def edit(comment_id: int) -> Response | tuple[str, int]:
             edit_comment(comment, form.body.data, form.reason.data, current_user)
             db.session.commit()
             flash(f"Saved your edit of the comment by {comment.author_name}.", "success")
-            return _back(form.next.data, url_for("moderation.item", comment_id=comment.id))
+            return _back(url_for("moderation.item", comment_id=comment.id))
         form.body.errors.append("The text is unchanged: edit it, or go back to the queue.")
     status = 422 if form.errors else 200
     return render_template("moderation/edit.html", form=form, c=comment), status
@@ -214,20 +219,16 @@ TOGGLED = {
 @bp.post("/comments/<id:comment_id>/<any(feature, unfeature, verify, unverify):change>")
 @moderator_required
 def toggle(comment_id: int, change: str) -> Response:
-    form = EmptyForm()
     comment = _comment_or_404(comment_id)
     if change == "feature" and not comment.is_public:
-        flash("Only a published comment can be a moderator’s pick. Approve it first.", "error")
-    elif change in ("verify", "unverify") and comment.author_role is not AuthorRole.PROFESSIONAL:
-        flash("Only a healthcare professional’s badge can be verified.", "error")
+        return _refused("Only a published comment can be a moderator’s pick. Approve it first.")
+    if change in ("feature", "unfeature"):
+        set_featured(comment, change == "feature", current_user)
+    elif comment.author_role is AuthorRole.PROFESSIONAL:
+        set_role_verified(comment, change == "verify", current_user)
     else:
-        if change in ("feature", "unfeature"):
-            set_featured(comment, change == "feature", current_user)
-        else:
-            set_role_verified(comment, change == "verify", current_user)
-        db.session.commit()
-        flash(f"The comment by {comment.author_name} {TOGGLED[change]}.", "success")
-    return _back(form.next.data)
+        return _refused("Only a healthcare professional’s badge can be verified.")
+    return _done(f"The comment by {comment.author_name} {TOGGLED[change]}.")
 
 
 @bp.post("/comments/<id:comment_id>/note")
@@ -238,12 +239,10 @@ def note(comment_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         # Shown again on the comment's own page, with what was typed and why it was refused.
         return _render_item(comment, 422, note_form=form)
-    event = set_moderator_note(comment, form.note.data, form.note_url.data, current_user)
-    db.session.commit()
-    if event is not None:
-        done = "Removed the note from" if not form.note.data else "Saved the note on"
-        flash(f"{done} the comment by {comment.author_name}.", "success")
-    return _back(form.next.data)
+    if set_moderator_note(comment, form.note.data, form.note_url.data, current_user) is None:
+        return _back()  # the same note as before: nothing to say
+    done = "Removed the note from" if not form.note.data else "Saved the note on"
+    return _done(f"{done} the comment by {comment.author_name}.")
 
 
 @bp.post("/comments/<id:comment_id>/block")
@@ -252,18 +251,14 @@ def block(comment_id: int) -> Response:
     form = BlockForm()
     comment = _comment_or_404(comment_id)
     if not form.validate_on_submit():
-        flash("Choose what to block.", "error")
-        return _back(form.next.data)
+        return _refused("Choose what to block.")
     days = int(form.duration.data) if form.duration.data else None
     expires_at = utcnow() + timedelta(days=days) if days else None
     created = block_author(comment, BlockKind(form.kind.data), current_user, expires_at)
-    db.session.commit()
     if created is None:
-        flash("This comment has nothing to block by that.", "error")
-    else:
-        until = f" for {days} day(s)" if days else " until lifted"
-        flash(f"Blocked {created.kind.value} {created.value}{until}.", "success")
-    return _back(form.next.data)
+        return _refused("This comment has nothing to block by that.")
+    until = f" for {days} day(s)" if days else " until lifted"
+    return _done(f"Blocked {created.kind.value} {created.value}{until}.")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -381,8 +381,9 @@ _SIGNS: dict[tuple[str, str], list[str]] = {
 }
 
 
-for _key, _frame in FRAMES.items():
-    _SIGNS[_key].append(_frame)
+for (_kind, _label), _alternatives in _SIGNS.items():
+    if _kind in FRAMES:
+        _alternatives.append(FRAMES[_kind])
 
 SYMPTOMS = [
     (kind, label, re.compile("(?i)" + "|".join(alts))) for (kind, label), alts in _SIGNS.items()
