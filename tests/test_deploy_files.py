@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
 
+from forum.gunicorn_worker import DrainingSyncWorker
 from tests.live import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
@@ -56,3 +58,27 @@ def test_gunicorn_settings_load():
         "import forum.gunicorn_worker"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=True)
+
+
+def test_a_stopping_worker_answers_the_connections_already_queued():
+    """DrainingSyncWorker.drain, run after gunicorn's loop ends: every queued connection
+    is handled, then it stops once the queue stays empty."""
+    served: list[bytes] = []
+
+    class Recording(DrainingSyncWorker):
+        def __init__(self, sockets: list[socket.socket]) -> None:
+            self.sockets = sockets  # only what drain() uses; no gunicorn arbiter
+
+        def handle(self, listener: socket.socket, client: socket.socket, addr: object) -> None:
+            served.append(client.recv(16))
+            client.close()
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        for number, client in enumerate(clients):
+            client.sendall(b"request %d" % number)
+        Recording([listener]).drain()
+        assert sorted(served) == [b"request 0", b"request 1", b"request 2"]
+        for client in clients:
+            client.close()

@@ -18,6 +18,7 @@ import redis
 from flask import Flask
 
 from deploy.nginx_site import render_nginx_site
+from forum.cache_backend import ResilientRedisCache
 from forum.extensions import db, limiter
 from forum.mail import wait_for_sender
 from tests.conftest import make_app
@@ -277,3 +278,24 @@ def test_redis_back_is_picked_up_without_a_restart(database_url, tmp_path):
         assert wait_for_sender(app)
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_page_cache_misses_while_redis_is_away_and_warns_once(redis_url, caplog):
+    live = ResilientRedisCache(redis.Redis.from_url(f"{redis_url}/2"), key_prefix="t:")
+    assert live.set("a", "page A") and live.add("b", "page B") and not live.add("b", "x")
+    assert live.set_many({"c": "page C"}) == ["c"]
+    assert live.get_many("a", "b", "c") == ["page A", "page B", "page C"]
+    assert live.has("a") and live.delete("a") and live.get("a") is None
+    dead = ResilientRedisCache(
+        redis.Redis.from_url(f"{DEAD_REDIS}/2", socket_connect_timeout=0.5), key_prefix="t:"
+    )
+    ResilientRedisCache._last_warning = 0.0
+    with caplog.at_level(logging.WARNING, logger="forum.cache_backend"):
+        assert dead.get("a") is None and dead.get_many("a", "b") == [None, None]
+        assert dead.has("a") is False and dead.delete("a") is False
+        assert dead.set("a", "x") is False and dead.add("a", "x") is False
+        assert dead.set_many({"a": "x"}) == []
+    # One line for the outage, not one a call; it names the cause.
+    assert len(caplog.records) == 1, caplog.records
+    assert caplog.records[0].message.startswith("page cache: Redis unavailable (")
+    assert DEAD_REDIS.rsplit(":", 1)[1] in caplog.records[0].message
