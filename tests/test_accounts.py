@@ -118,6 +118,36 @@ def test_an_invitation_works_once_through_a_form_and_joins_with_its_role(app, mo
     assert "Invited to the team" in log and "Joined the team" in log
 
 
+def test_an_invitation_needs_an_address_not_on_the_team_yet(app, mod_client, smtp):
+    empty = post(mod_client, "/moderation/team/invite", "/moderation/team", email="", role="admin")
+    assert empty.status_code == 422 and "Enter the e-mail address to invite." in empty.text
+    taken = post(mod_client, "/moderation/team/invite", "/moderation/team",
+                 email=MODERATOR_EMAIL.upper(), role="moderator")  # fmt: skip
+    assert taken.status_code == 422 and "already has an account on the team" in taken.text
+    assert form_fields(taken.text, "/moderation/team/invite")["email"] == MODERATOR_EMAIL.upper()
+    drain(app)
+    assert smtp.messages == [] and events(app, "invite") == []
+
+
+def test_two_passwords_that_differ_are_refused_and_the_link_kept(app, mod_client, smtp):
+    post(mod_client, "/moderation/team/invite", "/moderation/team", email="typo@forum.test",
+         role="moderator")  # fmt: skip
+    drain(app)
+    link = link_in(smtp.to("typo@forum.test")[0], "/join/")
+    visitor = app.test_client()
+    refused = post(visitor, link, name="Ola", password=GOOD_PASSWORD, confirm=GOOD_PASSWORD + "!")
+    assert refused.status_code == 422 and "The two passwords differ" in refused.text
+    assert form_fields(refused.text, link)["name"] == "Ola"  # what was typed stays
+    assert post(visitor, link, name="Ola", password=GOOD_PASSWORD,
+                confirm=GOOD_PASSWORD).status_code == 302  # fmt: skip
+    differ = change_password(mod_client, MODERATOR_PASSWORD, GOOD_PASSWORD)
+    assert differ.status_code == 302  # the same twice: accepted
+    mistyped = post(mod_client, "/moderation/account/password", "/moderation/account",
+                    current=GOOD_PASSWORD, password="a new long passphrase here",
+                    confirm="a new long passphrase her")  # fmt: skip
+    assert mistyped.status_code == 422 and "The two passwords differ" in mistyped.text
+
+
 def test_an_invitation_expires(app, mod_client, smtp):
     assert app.config["FORUM_INVITATION_AGE"] == timedelta(days=7)
     post(mod_client, "/moderation/team/invite", "/moderation/team", email="late@forum.test",

@@ -476,6 +476,11 @@ def test_a_moderator_note_with_a_link_and_clearing_it(app, client, mod_client, m
     comment = get_comment(app, cid)
     assert (comment.moderator_note, comment.moderator_note_url) == ("", None)
     assert events(app, cid)[-1].action == "clear-note"
+    assert "Removed the note from" in mod_client.get("/moderation/?status=approved").text
+    # Clearing it again changes nothing: no event, and nothing said.
+    again = post(mod_client, f"/moderation/comments/{cid}/note", note="", note_url="")
+    assert again.status_code == 302 and len(events(app, cid)) == 3  # approve, note, clear
+    assert "Removed the note from" not in mod_client.get("/moderation/?status=approved").text
 
 
 @pytest.mark.parametrize(

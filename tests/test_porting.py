@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import stat
@@ -659,3 +660,61 @@ def test_comment_html_becomes_markdown_showing_the_same(html, markdown):
 def test_isso_markdown_keeps_its_marks_and_loses_its_tags():
     assert markdown_with_html("*kept* 5 < 6 and a<b") == "*kept* 5 < 6 and a<b"
     assert markdown_with_html("*kept* <b>bold</b>\n\n> quote") == "*kept* **bold**\n\n> quote"
+
+
+def _set(field: str, value: object):
+    def change(export: dict) -> None:
+        export["comments"][0][field] = value
+
+    return change
+
+
+def _drop(field: str):
+    return lambda export: export["comments"][0].pop(field)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set("depth", None), "comments[0]: depth may not be null"),
+        (_set("created_at", "last Tuesday"), "created_at 'last Tuesday' is not an ISO 8601 date"),
+        (_set("created_at", 20261205), "created_at 20261205 is not an ISO 8601 date"),
+        (_set("urgent", "no"), "comments[0]: urgent 'no' is not true or false"),
+        (_set("depth", "1"), "comments[0]: depth '1' is not a whole number"),
+        (_set("depth", True), "comments[0]: depth True is not a whole number"),
+        (_set("author_name", 42), "comments[0]: author_name 42 is not text"),
+        (_set("author_name", "x" * 81), "author_name is 81 characters long, more than 80"),
+        (_drop("body"), "comments[0]: body is missing"),
+        (_set("colour", "blue"), "comments[0]: unknown field colour"),
+        (
+            lambda export: export["comments"].__setitem__(0, "a comment"),
+            "comments[0] is not an object",
+        ),
+        (lambda export: export.__setitem__("blocks", {}), "'blocks' is not a list"),
+    ],
+)
+def test_each_wrong_value_in_an_export_is_named_and_changes_nothing(app, tmp_path, change, message):
+    """Every field is checked against its column before anything is written."""
+    with app.app_context():
+        export_forum(tmp_path / "forum.json")
+        empty_database()
+    export = json.loads((tmp_path / "forum.json").read_text(encoding="utf-8"))
+    change(export)
+    (tmp_path / "forum.json").write_text(json.dumps(export, indent=1), encoding="utf-8")
+    result = forum(app, "import", tmp_path / "forum.json")
+    assert result.exit_code == 1 and message in result.output, result.output
+    with app.app_context():
+        for table in Base.metadata.sorted_tables:
+            assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+
+
+def test_a_section_written_twice_is_refused(app, tmp_path):
+    with app.app_context():
+        export_forum(tmp_path / "forum.json")
+        empty_database()
+    text = (tmp_path / "forum.json").read_text(encoding="utf-8")
+    twice = text.replace('\n "blocks": [', '\n "blocks": [],\n "blocks": [', 1)
+    assert twice != text
+    (tmp_path / "forum.json").write_text(twice, encoding="utf-8")
+    result = forum(app, "import", tmp_path / "forum.json")
+    assert result.exit_code == 1 and "'blocks' comes twice" in result.output, result.output

@@ -282,3 +282,21 @@ def test_rejection_reason_is_stored_and_counted(app, client, mod_client):
     assert codes == ["misinformation", "misinformation", "off-topic"]
     html = mod_client.get("/moderation/").text
     assert "Medical misinformation: 2" in html and "Off-topic: 1" in html
+
+
+def test_a_block_that_cannot_be_made_says_why_and_stores_nothing(app, client, mod_client):
+    cid = comment_id(post_comment(client, body="Something rude."))
+    with app.app_context():  # an imported comment may carry no IP address
+        db.session.get(Comment, cid).ip = None
+        db.session.commit()
+    token = csrf_token(mod_client, "/moderation/")
+    for kind, message in [("colour", "Choose what to block."),
+                          ("ip", "This comment has nothing to block by that.")]:  # fmt: skip
+        response = mod_client.post(
+            f"/moderation/comments/{cid}/block",
+            data={"csrf_token": token, "kind": kind, "next": "/moderation/?status=spam"},
+        )
+        assert response.headers["Location"] == "/moderation/?status=spam"
+        assert message in mod_client.get("/moderation/?status=spam").text
+    with app.app_context():
+        assert db.session.query(Block).count() == 0

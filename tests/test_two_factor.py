@@ -63,6 +63,9 @@ def test_set_up_stores_the_secret_and_only_hashes_of_the_recovery_codes(app, mod
         actions = db.session.scalars(select(ModerationEvent.action)).all()
         assert "two-factor-on" in actions
     assert ">on<" in mod_client.get("/moderation/team").text
+    # Set up once: the set-up page leads back to the account page, which offers removal.
+    again = mod_client.get("/moderation/account/two-factor")
+    assert again.status_code == 302 and again.headers["Location"] == "/moderation/account"
 
 
 def test_sign_in_takes_two_steps_and_a_code_works_once(app, mod_client, moderator):
