@@ -1,10 +1,12 @@
-"""Private details: phone numbers, e-mail and street addresses, birth dates, record numbers."""
+"""Private details: phone numbers, e-mail and street addresses, birth dates, record numbers.
+
+Whether a number is a phone is decided in forum.safety.phones."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
+from forum.safety.phones import PHONE, PHONE_IN_WORDS, SPLIT_PHONE, is_phone, is_read_out
 from forum.safety.private_lexicon import (
     DAY,
     FOREIGN_MONTH,
@@ -12,9 +14,7 @@ from forum.safety.private_lexicon import (
     NOT_PLACE_WORD,
     NOT_STREET_WORD,
     NOT_TOPIC_WORD,
-    ORGANISATION,
     PROVIDER,
-    PUBLIC_LINE,
     RECORD_CUE,
     STATE,
     STREET_TYPE,
@@ -23,17 +23,8 @@ from forum.safety.private_lexicon import (
     WEEKDAY,
     YEAR_WORDS,
 )
-from forum.safety.spoken import (
-    NUMBER_IN_WORDS,
-    NUMBER_TOKEN,
-    REPEAT,
-    SAID_DIGIT,
-    TOKEN_START,
-    said_numbers,
-)
+from forum.safety.spoken import NUMBER_IN_WORDS, SAID_DIGIT
 from forum.safety.text import QUOTES, Finding, dedupe
-
-# --- private details -----------------------------------------------------------------
 
 # Typeset dashes and spaces inside numbers ("07700\u2013900\u2013461") become plain ones,
 # character for character, so offsets survive. The em dash stays: it parts sentences.
@@ -72,13 +63,6 @@ _PROVIDER_NAME = re.compile(
 )
 # "k a t e . w i l l s @ g m a i l . c o m"
 _SPACED_EMAIL = re.compile(r"(?i)(?<!\S)(?:[a-z0-9._-]\s){2,40}@(?:\s[a-z0-9._-]){3,40}(?!\S)")
-# "oh seven seven double oh nine ...", "0-7-7-0-0 / 9-0-0": a phone number read out.
-_PHONE_IN_WORDS = re.compile(
-    rf"(?i)\b{TOKEN_START}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b"
-    rf"(?:[\s,/-]{{1,3}}(?:{REPEAT}[\s-])?{NUMBER_TOKEN}\b){{5,20}}"
-)
-_MIN_WORD_DIGITS = 9  # a UK mobile has 11, a US number 10: counting to seven is not a phone
-_MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
 # UK postcodes, written in capitals as on an envelope: "SW1A 1AA", "M14 5RT".
 _EIRCODE = (
     r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W)\s?(?=[0-9A-Z]{0,3}[A-Z])(?=[0-9A-Z]{0,3}[0-9])"
@@ -117,42 +101,6 @@ _ZIP = re.compile(
     r"(?![\s-]?[0-9]|\s?(?i:rupees|rs|inr|lakhs?|units|donors|people|patients|mg|ml|g|iu)\b)|"
     # Its first line: "Flat No. 302, Sai Residency", "H.No. 4-12, Gandhi Nagar".
     r"\b(?=[FfHhDdPp])(?i:(?:flat|house|door|plot)\s|h\.\s?)(?i:no)\.?\s?[0-9]{1,5}(?:[/-][0-9]{1,4})?[A-Za-z]?,\s+[A-Z][a-z]+"
-)
-# A phone cut into groups with words between: "my number starts 07700 and then it's ... 900
-# 321". Only after the poster's own phone word, and only in a phone's shape (UK, US, +code).
-_GAP = r"(?:[\s,.\u2026]|-\s|and\b|then\b|it'?s\b){1,12}"
-_SPLIT_PHONE = re.compile(
-    r"(?i)(?=[mortcw])(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
-    r"phone|whats\s?app)(?!\s+counts?)|\b(?:text|call|ring|whats\s?app)\s+me)\b[^0-9.!?\n]{0,20}?(?P<number>"
-    rf"(?<![0-9])(?:0[0-9]{{2}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}|0[0-9]{{3}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
-    rf"0[0-9]{{4}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{3}}|[2-9][0-9]{{2}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
-    rf"\+[0-9]{{1,3}}(?:{_GAP}[0-9]{{2,4}}){{2,4}}))(?![0-9])"
-)
-# A phone candidate is a bounded run of digits and separators; _is_phone judges it.
-_PHONE = re.compile(
-    r"(?<![\w.,/:$\u00a3\u20ac+-])\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?![\w/%]|[.,:][0-9])"
-)
-# Free numbers ("1-800-...", "0800 ...", "1800 ...") are organisations' lines: said of one,
-# as in "the Lupus Foundation's line at 1-800-558-0121", they are public.
-_FREE_NUMBER = re.compile(
-    r"(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|080[08][\s.-]?|03[0-9]{2}[\s.-]|1[38]00[\s.-]|"
-    r"18[59]0[\s.-]|0818[\s.-]"  # Irish LoCall and CallSave
-)
-_ORGANISATION = re.compile(rf"(?i)\b{ORGANISATION}\b")
-# "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
-_PUBLIC_LINE = re.compile(rf"(?i)\b{PUBLIC_LINE}\b[^.!?\n0-9]{{0,25}}$")
-_PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
-# A number followed by a unit is a dose, a lab value, a count or money.
-_UNIT_AFTER = re.compile(
-    r"(?i)\s?(?:mg|mcg|ml|g|kg|iu|units?|mmol|dl|l|%|donors?|patients?|people|times?|hours?|"
-    r"mins?|minutes?|days?|weeks?|months?|years?|dollars|pounds|euros)\b"
-)
-_RANGE_BEFORE = re.compile(
-    r"(?i)\b(?:range|between|normal|from)\b(?:\s+(?:of|is|was|was\s+about))?\s*$"
-)
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_DATE_LIKE = re.compile(
-    r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}|[0-9]{4}[.-][0-9]{1,4}(?:[.-][0-9]{1,2})?"
 )
 
 _FULL_DATE = (
@@ -265,36 +213,12 @@ _STREET = re.compile(
 )
 
 
-def _is_phone(text: str, m: re.Match[str]) -> bool:
-    candidate, international = m.group(), m.group().startswith("+")
-    if _is_an_organisations_line(text, m):
-        return False
-    if _RANGE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and "-" in candidate:
-        return False  # "a reference range of 700-1600"
-    groups = re.findall(r"[0-9]+", candidate)
-    digits = sum(map(len, groups))
-    if not 7 <= digits <= 15 or "  " in candidate or _UNIT_AFTER.match(text, m.end()):
-        return False
-    if len(groups) == 1 and digits < 10 and not international:
-        return False  # a bare short number is a count or a code
-    if all(_YEAR.fullmatch(g) for g in groups) or _DATE_LIKE.fullmatch(candidate):
-        return False  # "2019 2020 2021", "14.03.2023"
-    if (_YEAR.fullmatch(groups[0]) and digits <= 10) or re.search(r"[0-9]\.[0-9]\b", candidate):
-        return False  # "2024-09-12", "lot 2023-0417"; decimals "5.6 4.8 3.9"
-    if international or (
-        re.fullmatch(r"0[1-9](?:[ .-]?[0-9]{2}){4}", candidate) and not _is_a_count(groups)
-    ):
-        return True  # "06 12 34 56 78": a French number is five pairs
-    # A list of small numbers, or "1 000 000" written the French way.
-    return max(map(len, groups)) >= 3 and not re.fullmatch(r"[0-9]{1,3}(?: [0-9]{3})+", candidate)
-
-
 _PRIVATE = [
     ("email", "an e-mail address", _EMAIL, 0),
     ("email", "an e-mail address", _SPELLED_EMAIL, 0),
     ("email", "an e-mail address", _SPACED_EMAIL, 0),
     ("email", "an e-mail address", _PROVIDER_NAME, 0),
-    ("phone", "a phone number", _SPLIT_PHONE, "number"),
+    ("phone", "a phone number", SPLIT_PHONE, "number"),
     ("street_address", "a street address", _STREET, ("place", 0)),
     ("street_address", "a postcode", _POSTCODE, ("value", "lower", 0)),
     ("street_address", "a street address", _ZIP, 0),
@@ -324,14 +248,14 @@ def find_private_details(text: str) -> list[Finding]:
     taken = [(f.start, f.end) for f in found]
     found += [
         Finding("phone", "a phone number", *m.span())
-        for m in _PHONE.finditer(text)
-        if _is_phone(text, m) and not any(s < m.end() and m.start() < e for s, e in taken)
+        for m in PHONE.finditer(text)
+        if is_phone(text, m) and not any(s < m.end() and m.start() < e for s, e in taken)
     ]
     found += [
         Finding(kind, label, *m.span())
-        for m in _PHONE_IN_WORDS.finditer(text)
+        for m in PHONE_IN_WORDS.finditer(text)
         for kind, label in [_phone_or_record(text, m.start())]
-        if _is_read_out(m.group(), kind)
+        if is_read_out(m.group(), kind)
     ]
     return dedupe(found)  # one finding where two patterns saw the same address
 
@@ -344,37 +268,6 @@ def _stands(kind: str, text: str, m: re.Match[str], value: str) -> bool:
         return _looks_like_an_id(value) and not product
     before = text[max(0, m.start() - 60) : m.start()]
     return m.re is not _SPELLED_EMAIL or not _TOPIC_BEFORE.search(before)
-
-
-def _is_an_organisations_line(text: str, m: re.Match[str]) -> bool:
-    """A free number beside an organisation's name, or a place's switchboard or reception,
-    with no "me" or "my" just before it."""
-    before = text[max(0, m.start() - 120) : m.start()]
-    said_of_one = _PUBLIC_LINE.search(before[-80:]) or (
-        _FREE_NUMBER.match(m.group())
-        and _ORGANISATION.search(before + text[m.end() : m.end() + 40])
-    )
-    # "my" counts in the clause that leads to the number: "call my office 1-800-...", not
-    # "the helpline was kind before my first one, 1890 252 846".
-    return bool(said_of_one and not _PERSONAL.search(re.split(r"[,;(]", before[-30:])[-1]))
-
-
-def _is_read_out(phrase: str, kind: str) -> bool:
-    """Nine digits or more in words ("oh seven seven double oh ..."), or one at a time
-    ("0 7 7 0 0  9 0 0", "0-7-7-0-0 / 9-0-0"); not a count ("one two three ... ten")."""
-    readings = said_numbers(phrase)
-    enough = _MIN_RECORD_DIGITS if kind == "record_number" else _MIN_WORD_DIGITS
-    if len("".join(readings)) < enough or _is_a_count(readings):
-        return False
-    return (
-        bool(re.search(r"(?i)[a-z]{3}", phrase)) or max(map(len, re.findall("[0-9]+", phrase))) == 1
-    )
-
-
-def _is_a_count(numbers: list[str]) -> bool:
-    """ "1 2 3 ... 9", "ten twenty thirty ...": numbers going up by the same step."""
-    steps = {int(b) - int(a) for a, b in itertools.pairwise(numbers)}
-    return len(steps) == 1 and steps.pop() > 0
 
 
 def _phone_or_record(text: str, start: int) -> tuple[str, str]:
