@@ -362,8 +362,24 @@ SIXTH_ROUND = [
 ]  # fmt: skip
 
 
+# Written for these tests after the thirteenth blind round (its sentences are not here).
+THIRTEENTH_ROUND = [
+    ("whatsapp me: 655 123 987, I'm in Valencia", "phone", "655 123 987"),
+    ("my number 699 888 777 if you want to talk", "phone", "699 888 777"),
+    ("Post naar Keizersgracht 71-3, 1015 CJ", "street_address", "Keizersgracht 71"),
+    ("adres: Oudezijds Kolk 5 or Bloemgracht 12", "street_address", "Bloemgracht 12"),
+    ("nacido el 9 de marzo de 1975 en Sevilla", "date_of_birth", "9 de marzo de 1975"),
+    ("nata il 9 marzo 1975 a Roma", "date_of_birth", "9 marzo 1975"),
+    ("my son was born 2 febuary 2012", "date_of_birth", "2 febuary 2012"),
+    ("born on the 30th of Janurary 1970", "date_of_birth", "30th of Janurary 1970"),
+    ("scheme membership no. 5521 0098 7 keeps failing", "record_number", "5521 0098 7"),
+    ("mi NSS es 4321 8765 09 1", "record_number", "4321 8765 09 1"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("text", "kind", "phrase"), READ_OUT_AND_FOREIGN + IN_PROSE_AND_ABROAD + SIXTH_ROUND
+    ("text", "kind", "phrase"),
+    READ_OUT_AND_FOREIGN + IN_PROSE_AND_ABROAD + SIXTH_ROUND + THIRTEENTH_ROUND,
 )
 def test_details_read_out_or_written_abroad_are_found(text, kind, phrase):
     found = [(f.kind, text[f.start : f.end]) for f in find_private_details(text)]
@@ -428,6 +444,12 @@ NEAR_MISSES = [
     "born in 1981, in June, during a heatwave",
     "we were in Lyon 3 juin 2019 for the congress",
     "The Irish lupus group's line calmed me before my infusion, 1850 123 456, look them up",
+    "the reception desk number on the back of the clinic card, 0161 496 0123, is quicker",
+    "ISBN 978-0-19-953556-9, my old edition",
+    "the paperback is 9780199535569 on the publisher's site",
+    "there's a good page if you look at lupus.org about it",
+    "read more at kidney.org under IVIG",
+    "It costs 1 200 000 pesos a dose here",
 ]
 
 

@@ -42,7 +42,7 @@ _FREE_NUMBER = re.compile(
 )
 _ORGANISATION = re.compile(rf"(?i)\b{ORGANISATION}\b")
 # "ring the hospital's main switchboard on 0121 ...": a place's own line is public.
-_PUBLIC_LINE = re.compile(rf"(?i)\b{PUBLIC_LINE}\b[^.!?\n0-9]{{0,25}}$")
+_PUBLIC_LINE = re.compile(rf"(?i)\b{PUBLIC_LINE}\b[^.!?\n0-9]{{0,45}}$")
 _PERSONAL = re.compile(r"(?i)\b(?:me|my|mine|i'?m|myself|us|our)\b")
 # A number followed by a unit is a dose, a lab value, a count or money.
 _UNIT_AFTER = re.compile(
@@ -53,6 +53,12 @@ _RANGE_BEFORE = re.compile(
     r"(?i)\b(?:range|between|normal|from)\b(?:\s+(?:of|is|was|was\s+about))?\s*$"
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_ISBN_BEFORE = re.compile(r"(?i)\bisbn\b")
+# The poster's own phone word just before the number: "my number:", "text me on".
+_OWN_PHONE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:my|our)\s+(?:(?:mobile|cell|home|work)\s+)?(?:number|mobile|mob|cell|phone|"
+    r"whats\s?app)|\b(?:call|ring|text|whats\s?app)\s+me(?:\s+(?:on|at))?)\s*[:\-]?\s*$"
+)
 _DATE_LIKE = re.compile(
     r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}|[0-9]{4}[.-][0-9]{1,4}(?:[.-][0-9]{1,2})?"
 )
@@ -75,10 +81,16 @@ def is_phone(text: str, m: re.Match[str]) -> bool:
         return False  # "2019 2020 2021", "14.03.2023"
     if (_YEAR.fullmatch(groups[0]) and digits <= 10) or re.search(r"[0-9]\.[0-9]\b", candidate):
         return False  # "2024-09-12", "lot 2023-0417"; decimals "5.6 4.8 3.9"
+    if _ISBN_BEFORE.search(text, max(0, m.start() - 40), m.start()) or (
+        digits == 13 and candidate.startswith(("978", "979"))
+    ):
+        return False  # a book's ISBN-13
     if international or (
         re.fullmatch(r"0[1-9](?:[ .-]?[0-9]{2}){4}", candidate) and not _is_a_count(groups)
     ):
         return True  # "06 12 34 56 78": a French number is five pairs
+    if _OWN_PHONE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        return max(map(len, groups)) >= 3  # "my number: 612 345 678", a Spanish mobile
     # A list of small numbers, or "1 000 000" written the French way.
     return max(map(len, groups)) >= 3 and not re.fullmatch(r"[0-9]{1,3}(?: [0-9]{3})+", candidate)
 

@@ -42,7 +42,8 @@ _AT = r"(?:\s+at\s+|\s?[(\[{<*_-]\s?(?:at|@)\s?[)\]}>*_-]\s?|\s+@\s*|@\s+)"
 _SPELLED_EMAIL = re.compile(
     # "the page at nhs.uk", "a leaflet at lupus.org": a thing at a website, not a person.
     rf"(?i)(?<![\w.+-])(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\bits\s)"
-    r"(?<!'s\s)(?!(?:page|site|website|article|section|leaflet|forum|group|blog|guide|post)\s)"
+    r"(?<!'s\s)(?!(?:page|site|website|article|section|leaflet|forum|group|blog|guide|post|look|more|read|"
+    r"online|available|here|there|everything)\s)"
     rf"[\w.+-]{{1,64}}(?:{_DOT}[\w+-]{{1,30}}){{0,3}}"
     rf"(?:{_AT}[\w-]{{1,63}}(?:(?:{_DOT}|\s?\.\s?)(?:com|org|net|edu|gov|co|uk|us|ca|au|ie|nz|de|"
     rf"fr|info|me|io|[a-z]{{2}}(?=\s?\.|\s+dot\b))|\s+dot\s+[a-z]{{2,6}}){{1,3}}|(?:{_AT}|@){PROVIDER})\b"
@@ -91,7 +92,7 @@ _ZIP = re.compile(
     r"\b(?:NSW|VIC|QLD|TAS|ACT|NT|WA|SA)\s+[0-9]{4}\b|"
     rf"(?i:,\s*[a-z]+(?:\s[a-z]+)?,?\s+{STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)\b|"
     # German and Dutch streets put the number after the name: "Lindenstrasse 12, 10115 Berlin".
-    r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan)\s+"
+    r"\b[A-Z][a-z\u00e4\u00f6\u00fc\u00df]+(?:stra(?:ss|\u00df)e|str\.|weg|gasse|platz|allee|straat|laan|gracht|kade|plein|singel|dijk)\s+"
     r"[0-9]{1,4}[a-z]?\b(?:,\s*[0-9]{4,5}(?:\s?[A-Z]{2})?\s+[A-Z][a-z]+)?|"
     # So do Spanish, Italian and Portuguese ones: "Calle Mayor 12", "Via Roma 5, 00184".
     r"\b(?:Calle|Avenida|Via|Viale|Corso|Piazza|Rua|Carrer|Paseo)\s+(?:(?:de|del|la|da|dos)\s+)?"
@@ -132,7 +133,7 @@ _DOB_CUE = (
     r"date\s+de\s+naissance|geburtsdatum|data\s+di\s+nascita|data\s+de\s+nascimento)"
 )
 _DOB = re.compile(
-    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|geb(?:oren|\.)(?:\s+am)?)"
+    rf"(?i)(?=[0-9a-z])\b(?:(?:{_DOB_CUE}|b(?:irth)?-?day|birth\s+cert(?:ificate)?|n[e\u00e9]e?\s+le|nacid[oa]\s+el|nat[oa]\s+il|nascid[oa]\s+em|geb(?:oren|\.)(?:\s+am)?)"
     rf"[^.!\n0-9]{{0,120}}?\b(?=[0-9a-z]){WEEKDAY}?(?P<strong>{_FULL_DATE}|{_DAY_MONTH})|"
     # "born in '76, on the 12th of May": the year may come first.
     r"(?:born|b\.|came\s+into\s+(?:the|this)\s+world)(?:\s+in\s+'?(?:19|20)?[0-9]{2},?)?"
@@ -148,10 +149,11 @@ _RECORD = re.compile(
     rf"(?i)(?=[0-9a-z])(?:\b{RECORD_CUE}"  # a word starts here: most places fail at once
     # Words between the name and the number end in a verb or a pause: "MRN on the board
     # myself - 0048...", "CHI, mine's 1203...", "patient no. at the Mater is 22-08813".
-    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|ist|was|it'?s|mine'?s|linked\s+to|says|reads|shows)\b|"
+    r"(?:\.?[a-z', ()]{1,40}?(?:\b(?:is|ist|es|est|was|it'?s|mine'?s|linked\s+to|says|reads|"
+    r"shows)\b|"
     r"\s?[\u2014:]|\s-|,))?"
     r"[\s:#.,=(-]{0,4}"
-    r"(?:(?:is|ist|was)\b[\s:#.=-]{0,4})?"
+    r"(?:(?:is|ist|es|est|was)\b[\s:#.=-]{0,4})?"  # "ist", "es", "est": German, Spanish, French
     r"(?P<value>(?!d\.?o\.?b\b)(?:[a-z]{0,6}[/-]?|(?-i:[A-Z]{1,6})\s)[0-9][a-z0-9]*(?:[-/.][a-z0-9]+|\s[0-9][a-z0-9]*){0,4}|"
     r"[a-z0-9]+(?:[-/][a-z0-9]+){1,4})\b|"
     r"(?P<before>\b[a-z]{0,4}[0-9][a-z0-9/-]{0,30}(?:\s[0-9][a-z0-9/-]{0,30}){0,3})\s+(?:is|was)\s+"

@@ -15,7 +15,7 @@ STATE = (
 )
 
 MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"(?:jan(?:uary|urary)?|feb(?:ruary|uary|urary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 # As forms abroad print them, after their own words for a birth date: "n\u00e9 le 12 mai
@@ -49,11 +49,11 @@ INSURER = (
 # A cue, then a number-ish token. Letters may lead; later groups joined by a space
 # must start with a digit, so "MRN 00482915 if they ask" stops at the number.
 RECORD_CUE = (
-    r"(?:mrn|hn|ssn|mbi|(?:my|his|her|your)\s+social\b(?!\s+(?:worker|media|life|services))|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
+    r"(?:mrn|hn|ssn|nss|curp|mbi|(?:my|his|her|your)\s+social\b(?!\s+(?:worker|media|life|services))|social\s+security(?:\s+(?:number|no|#))?|(?:quote\s+)?ref(?:erence)?"
     r"(?:\s+(?:number|no|#))?|medical\s+record(?:\s+(?:number|no|num|#))?|record\s+(?:number|no|#)|"
     r"(?:nhs|chi|medicare|medicaid|phn|ihi|ohip|nhi|urn|health\s+card|(?:wrist)?band|id)(?:\s+card)?(?:\s+(?:id|number|no|num|#))?|"
     rf"{INSURER}(?:\s+[\w-]+){{0,2}}?\s+(?:id|number|no|#)|"
-    r"(?:hospital|hosp|patient|insurance|member|policy|subscriber|claim|group|prescription|rx|"
+    r"(?:hospital|hosp|patient|insurance|membership|member|policy|subscriber|claim|group|prescription|rx|"
     r"trial|participant|subject|study|accession|specimen|lab|beneficiary|appeal|nhs\s+login|"
     r"chart|unit|case|clinic|file|benefits|health|health\s+insurance|national\s+insurance|ni|"
     r"social\s+insurance|pps|ur|urn|account|billing|authori[sz]ation|registration|reg|booking)(?:\s+(?:member|card|participant|subject|beneficiary|"
