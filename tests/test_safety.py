@@ -727,3 +727,33 @@ def test_every_frame_in_frames_toml_belongs_to_a_sign(tmp_path: Path) -> None:
     assert frame.search("my RIBS are killing me") and frame.search("killing my ribs")
     assert not frame.search("my ribs, which were killing me")
     assert not frame.search("my ribs are fine now, apart from the killing tiredness")
+
+
+# Written for these tests after the thirteenth blind round: posts in Spanish or French.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Mi papá casi no puede respirar desde que llegamos a casa", "breathing"),
+        ("j'ai du mal à respirer depuis la fin de la perfusion", "breathing"),
+        ("tengo un dolor muy fuerte en el pecho ahora mismo", "chest_pain"),
+        ("une douleur qui serre dans la poitrine, ça ne passe pas", "chest_pain"),
+        ("se me están hinchando los labios, qué hago", "allergic_reaction"),
+        ("sa langue gonfle depuis dix minutes", "allergic_reaction"),
+        ("el corazón me late muy rápido y me mareo", "racing_heart"),
+        ("mon cœur bat très vite depuis une heure", "racing_heart"),
+    ],
+)
+def test_warning_signs_in_spanish_and_french(text: str, kind: str) -> None:
+    assert kind in {f.kind for f in find_urgent_symptoms(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El año pasado se me hincharon los labios en la infusión, ya se pasó.",
+        "Il y a deux ans j'avais une douleur dans la poitrine, c'est réglé.",
+        "La semana pasada el corazón me latía muy rápido, pero hoy bien.",
+    ],
+)
+def test_spanish_and_french_signs_in_the_past_stay_quiet(text: str) -> None:
+    assert find_urgent_symptoms(text) == []

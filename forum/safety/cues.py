@@ -197,7 +197,11 @@ PAST = re.compile(
     r"when\s+(?:she|he|they)\s+was|on\s+(?:my\s+)?(?:round|infusion|dose|cycle)\s+"
     r"(?:one|1|two|2)|(?:my|the|her|his)\s+first\s+(?:round|infusion|dose|time|cycle|course|session)|without\s+(?:any\s+)?"
     r"(?:issue|problem)s?|no\s+(?:issues?|problems?)\s+since|had\s+(?:a|an|some)\s+(?:\w+\s+)?"
-    r"(?:scare|episode|reaction|wobble))\b"
+    r"(?:scare|episode|reaction|wobble)|"
+    # The same in Spanish and French, for posts written in them: "el año pasado", "l'an dernier".
+    r"(?:el|la)\s+(?:año|semana|mes)\s+pasad[oa]|hace\s+\w+\s+(?:años|meses|semanas)|"
+    r"l'an\s+dernier|l'ann[eé]e\s+derni[eè]re|(?:le\s+mois|la\s+semaine)\s+derni(?:er|[eè]re)|"
+    r"il\s+y\s+a\s+\w+\s+(?:ans|mois|semaines)|c'est\s+r[eé]gl[eé]|ya\s+(?:se\s+)?(?:pas[oó]|resuelto))\b"
 )
 # Now, or so recent that it still counts: "an hour ago", "last night".
 PRESENT = re.compile(
