@@ -23,13 +23,19 @@ _MIN_RECORD_DIGITS = 6  # after "MRN" or "NHS number", fewer digits are enough
 # A phone cut into groups with words between: "my number starts 07700 and then it's ... 900
 # 321". Only after the poster's own phone word, and only in a phone's shape (UK, US, +code).
 _GAP = r"(?:[\s,.\u2026]|-\s|and\b|then\b|it'?s\b){1,12}"
+# The poster's own phone word: "my mobile", "our home number", "text me", "whatsapp me".
+_OWN_PHONE_WORD = (
+    r"(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
+    r"phone|whats\s?app)(?!\s+counts?)|\b(?:text|call|ring|whats\s?app)\s+me)\b"
+)
 SPLIT_PHONE = re.compile(
-    r"(?i)(?=[mortcw])(?:\b(?:my|our)\s+(?:(?:mobile|mob|cell|home|work|phone)\s+)?(?:number|mob(?:ile)?|cell|"
-    r"phone|whats\s?app)(?!\s+counts?)|\b(?:text|call|ring|whats\s?app)\s+me)\b[^0-9.!?\n]{0,20}?(?P<number>"
+    rf"(?i)(?=[mortcw]){_OWN_PHONE_WORD}[^0-9.!?\n]{{0,20}}?(?P<number>"
     rf"(?<![0-9])(?:0[0-9]{{2}}{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}|0[0-9]{{3}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
     rf"0[0-9]{{4}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{3}}|[2-9][0-9]{{2}}{_GAP}[0-9]{{3}}{_GAP}[0-9]{{4}}|"
     rf"\+[0-9]{{1,3}}(?:{_GAP}[0-9]{{2,4}}){{2,4}}))(?![0-9])"
 )
+# Just before a number: "my number: 612 345 678", "text me on 655 123 987".
+_OWN_PHONE_BEFORE = re.compile(rf"(?i){_OWN_PHONE_WORD}(?:\s+(?:on|at|is))?\s*[:-]?\s*$")
 # A phone candidate is a bounded run of digits and separators; is_phone judges it.
 PHONE = re.compile(
     r"(?<![\w.,/:$\u00a3\u20ac+-])\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?![\w/%]|[.,:][0-9])"
@@ -53,12 +59,6 @@ _RANGE_BEFORE = re.compile(
     r"(?i)\b(?:range|between|normal|from)\b(?:\s+(?:of|is|was|was\s+about))?\s*$"
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_ISBN_BEFORE = re.compile(r"(?i)\bisbn\b")
-# The poster's own phone word just before the number: "my number:", "text me on".
-_OWN_PHONE_BEFORE = re.compile(
-    r"(?i)(?:\b(?:my|our)\s+(?:(?:mobile|cell|home|work)\s+)?(?:number|mobile|mob|cell|phone|"
-    r"whats\s?app)|\b(?:call|ring|text|whats\s?app)\s+me(?:\s+(?:on|at))?)\s*[:\-]?\s*$"
-)
 _DATE_LIKE = re.compile(
     r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}|[0-9]{4}[.-][0-9]{1,4}(?:[.-][0-9]{1,2})?"
 )
@@ -81,7 +81,7 @@ def is_phone(text: str, m: re.Match[str]) -> bool:
         return False  # "2019 2020 2021", "14.03.2023"
     if (_YEAR.fullmatch(groups[0]) and digits <= 10) or re.search(r"[0-9]\.[0-9]\b", candidate):
         return False  # "2024-09-12", "lot 2023-0417"; decimals "5.6 4.8 3.9"
-    if _ISBN_BEFORE.search(text, max(0, m.start() - 40), m.start()) or (
+    if re.search(r"(?i)\bisbn\b", text[max(0, m.start() - 40) : m.start()]) or (
         digits == 13 and candidate.startswith(("978", "979"))
     ):
         return False  # a book's ISBN-13
