@@ -677,6 +677,11 @@ def sqlmap_command(exe: Path, base: str, target: SqlmapTarget, outdir: Path) -> 
         str(outdir / "traffic.txt"),
         "--disable-coloring",
         "--skip-waf",  # no WAF here: skip the probe that makes sqlmap change its User-Agent
+        # sqlmap keeps idle connections open ahead of its requests. Against two sync gunicorn
+        # workers with no nginx in front, both workers can sit reading idle sockets while
+        # the real request waits in the queue until sqlmap's timeout: a scan that says
+        # nothing (seen once, 20 s twice on the moderation queue). Production has nginx.
+        "--disable-precon",
         "--timeout",
         "20",
         "--retries",
