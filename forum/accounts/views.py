@@ -78,8 +78,7 @@ def open_link(
     payload = read_token(purpose, token, current_app.config[LINK_AGES[purpose]])
     if payload and token_used(payload):
         abort(make_response(invalid_link(used=True)))
-    found = read(payload) if payload else None
-    if payload is None or found is None:
+    if payload is None or (found := read(payload)) is None:
         abort(make_response(invalid_link()))
     return payload, found
 
