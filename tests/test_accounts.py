@@ -43,6 +43,13 @@ def events(app, action: str) -> list[ModerationEvent]:
         return list(found)
 
 
+def invitation_link(app, mod_client, smtp, email: str, role: str = "moderator") -> str:
+    """Invite `email` from the team page; the /join/ link of the mail it gets."""
+    post(mod_client, "/moderation/team/invite", "/moderation/team", email=email, role=role)
+    drain(app)
+    return link_in(smtp.to(email)[0], "/join/")
+
+
 def signed_in_moderator(app):
     """A second account with the moderator role, signed in: (client, id)."""
     account = add_moderator(app, MOD_EMAIL, GOOD_PASSWORD, ModeratorRole.MODERATOR)
@@ -130,18 +137,15 @@ def test_an_invitation_needs_an_address_not_on_the_team_yet(app, mod_client, smt
 
 
 def test_two_passwords_that_differ_are_refused_and_the_link_kept(app, mod_client, smtp):
-    post(mod_client, "/moderation/team/invite", "/moderation/team", email="typo@forum.test",
-         role="moderator")  # fmt: skip
-    drain(app)
-    link = link_in(smtp.to("typo@forum.test")[0], "/join/")
+    link = invitation_link(app, mod_client, smtp, "typo@forum.test")
     visitor = app.test_client()
     refused = post(visitor, link, name="Ola", password=GOOD_PASSWORD, confirm=GOOD_PASSWORD + "!")
     assert refused.status_code == 422 and "The two passwords differ" in refused.text
     assert form_fields(refused.text, link)["name"] == "Ola"  # what was typed stays
     assert post(visitor, link, name="Ola", password=GOOD_PASSWORD,
                 confirm=GOOD_PASSWORD).status_code == 302  # fmt: skip
-    differ = change_password(mod_client, MODERATOR_PASSWORD, GOOD_PASSWORD)
-    assert differ.status_code == 302  # the same twice: accepted
+    changed = change_password(mod_client, MODERATOR_PASSWORD, GOOD_PASSWORD)
+    assert changed.status_code == 302  # the same twice: accepted
     mistyped = post(mod_client, "/moderation/account/password", "/moderation/account",
                     current=GOOD_PASSWORD, password="a new long passphrase here",
                     confirm="a new long passphrase her")  # fmt: skip
@@ -150,10 +154,7 @@ def test_two_passwords_that_differ_are_refused_and_the_link_kept(app, mod_client
 
 def test_an_invitation_expires(app, mod_client, smtp):
     assert app.config["FORUM_INVITATION_AGE"] == timedelta(days=7)
-    post(mod_client, "/moderation/team/invite", "/moderation/team", email="late@forum.test",
-         role="admin")  # fmt: skip
-    drain(app)
-    link = link_in(smtp.to("late@forum.test")[0], "/join/")
+    link = invitation_link(app, mod_client, smtp, "late@forum.test", role="admin")
     app.config["FORUM_INVITATION_AGE"] = timedelta(seconds=-1)
     assert app.test_client().get(link).status_code == 404
     assert app.test_client().get("/join/not-a-token").status_code == 404
@@ -322,10 +323,7 @@ def test_reset_mail_goes_at_most_once_in_five_minutes(app, client, moderator, sm
 
 
 def test_an_invited_name_is_plain_text(app, mod_client, smtp):
-    post(mod_client, "/moderation/team/invite", "/moderation/team", email="ed@forum.test",
-         role="moderator")  # fmt: skip
-    drain(app)
-    link = link_in(smtp.to("ed@forum.test")[0], "/join/")
+    link = invitation_link(app, mod_client, smtp, "ed@forum.test")
     visitor = app.test_client()
     joined = post(visitor, link, name="<i>Ed</i>", password=GOOD_PASSWORD, confirm=GOOD_PASSWORD)
     assert joined.status_code == 302
